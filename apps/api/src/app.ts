@@ -1,0 +1,119 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { HostRegistry, type HangarConfig } from '@hangar/core';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Redis } from 'ioredis';
+import { bearerAuth } from './auth/bearer-auth.js';
+import { TokenStore } from './auth/token-store.js';
+import type { HangarContext } from './context.js';
+import { healthz } from './http/healthz.js';
+import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.js';
+import { connectRedis, redactRedisUrl } from './redis/redis-connection.js';
+import { buildHangarSchema } from './schema/build-schema.js';
+import { makeFormatError } from './schema/format-error.js';
+
+export interface StartHangarOptions {
+  /** Where log lines go (default: stderr with a timestamp). */
+  log?: (line: string) => void;
+  /** HANGAR_ADMIN_TOKEN; undefined lets Hangar generate one at the first start. */
+  adminToken?: string;
+}
+
+/** A running Hangar API. */
+export interface Hangar {
+  url: string;
+  port: number;
+  hosts: HostRegistry;
+  redisUrl: string;
+  /** The admin token generated at this (first) start, if one was; it is not stored anywhere in clear. */
+  generatedAdminToken: string | undefined;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const defaultLog = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+
+/** Starts Redis (embedded unless configured), the host registry, and the HTTP + GraphQL server. */
+export async function startHangar(config: HangarConfig, options: StartHangarOptions = {}): Promise<Hangar> {
+  const log = options.log ?? defaultLog;
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const step of cleanup.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log(`shutdown step failed: ${(error as Error).message}`);
+      }
+    }
+  };
+  try {
+    let embedded: EmbeddedRedis | undefined;
+    let redisUrl = config.redis?.url;
+    if (!redisUrl) {
+      embedded = await startEmbeddedRedis(config.dataDir, log);
+      cleanup.push(() => embedded?.stop());
+      redisUrl = embedded.url;
+      log(`embedded redis-server on ${redisUrl} (data in ${config.dataDir}/redis, AOF on)`);
+    }
+    const redis: Redis = connectRedis(redisUrl);
+    redis.on('error', (error) => log(`redis ${redactRedisUrl(redisUrl!)}: ${error.message}`));
+    cleanup.push(async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+    await redis.ping();
+
+    const tokens = new TokenStore(redis);
+    const generatedAdminToken = await tokens.bootstrapAdmin(options.adminToken);
+
+    const hosts = HostRegistry.fromConfig(config, {
+      onStatusChange: (state, previous) =>
+        log(`host ${state.name} ${previous ?? 'NEW'} -> ${state.status}${state.error ? `: ${state.error.message}` : ''}`),
+    });
+    hosts.start();
+    cleanup.push(() => hosts.stop());
+
+    const app = express();
+    app.disable('x-powered-by');
+    const httpServer: Server = createServer(app);
+    const apollo = new ApolloServer<HangarContext>({
+      schema: await buildHangarSchema(),
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+      formatError: makeFormatError(log),
+      includeStacktraceInErrorResponses: false,
+    });
+    await apollo.start();
+    cleanup.push(() => apollo.stop());
+
+    app.get('/healthz', healthz(redis));
+    app.use('/graphql', bearerAuth(tokens), express.json({ limit: '1mb' }), expressMiddleware(apollo, {
+      context: async ({ req }) => ({ principal: req.principal!, hosts }),
+    }));
+    app.use((_req: Request, res: Response) => {
+      res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+    });
+    app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+      const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+      if (status === 500) log(`request failed: ${error.stack ?? error.message}`);
+      res.status(status).json({
+        errors: [{ message: status === 500 ? 'internal error' : error.message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL' : 'BAD_REQUEST' } }],
+      });
+    });
+
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.listen.port, config.listen.host, () => resolve());
+    });
+    cleanup.push(() => new Promise<void>((resolve) => httpServer.close(() => resolve())));
+    const { port } = httpServer.address() as AddressInfo;
+    const shownHost = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+    const url = `http://${shownHost}:${port}`;
+    return { url, port, hosts, redisUrl, generatedAdminToken, stop, [Symbol.asyncDispose]: stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

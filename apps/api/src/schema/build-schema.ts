@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { HostResolver } from './host.resolver.js';
+import { DateTimeScalar } from './scalars.js';
+
+/** The GraphQL schema of Hangar, built from the resolver classes. */
+export async function buildHangarSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: [HostResolver],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    validate: false,
+  });
+  // type-graphql has no decorator for the root types; the schema is our reference documentation, so say it here.
+  const roots: [ReturnType<GraphQLSchema['getQueryType']>, string][] = [
+    [schema.getQueryType(), 'Read the fleet: hosts, images, disk usage, jobs.'],
+    [schema.getMutationType(), 'Change the fleet: every mutation takes one `input` and answers with a payload carrying `userErrors`.'],
+    [schema.getSubscriptionType(), 'Live updates over graphql-ws on /graphql.'],
+  ];
+  for (const [type, description] of roots) if (type) type.description = description;
+  return schema;
+}
+
+/** schema.graphql as committed: sorted, so that its diff shows only real changes. */
+export async function printHangarSchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildHangarSchema()))}\n`;
+}

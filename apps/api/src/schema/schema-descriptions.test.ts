@@ -1,0 +1,27 @@
+import { isInputObjectType, isInterfaceType, isObjectType, isEnumType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { buildHangarSchema } from './build-schema.js';
+
+// The schema is the API's reference documentation: every type, field, argument and enum value says what it is.
+describe('schema', () => {
+  it('describes every type, field, argument and enum value', async () => {
+    const schema = await buildHangarSchema();
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__')) continue;
+      if (!type.description) missing.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) missing.push(`${type.name}.${field.name}`);
+          for (const arg of 'args' in field ? field.args : []) {
+            if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+          }
+        }
+      }
+      if (isEnumType(type)) {
+        for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { parseEndpoint } from '../docker/endpoint.js';
+
+const name = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, "_", "." or "-", starting with a letter or digit');
+
+const endpoint = z.string().superRefine((value, ctx) => {
+  try {
+    parseEndpoint(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+const labels = z.record(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_./-]*$/, 'bad label key'), z.string()).default({});
+
+export const hostConfigSchema = z.strictObject({
+  name,
+  endpoint,
+  labels,
+  maxConcurrentJobs: z.int().min(1).max(64).default(2),
+  tls: z
+    .strictObject({
+      ca: z.string().optional(),
+      cert: z.string().optional(),
+      key: z.string().optional(),
+      /** Check the engine's certificate against `ca` and its name (default true). */
+      verify: z.boolean().default(true),
+    })
+    .optional(),
+  ssh: z
+    .strictObject({
+      privateKey: z.string().optional(),
+      passphraseEnv: z.string().optional(),
+    })
+    .optional(),
+  /** Bound for one short engine call, connect included. */
+  requestTimeoutMs: z.int().min(100).max(600_000).optional(),
+});
+
+export const registryConfigSchema = z.strictObject({
+  name,
+  url: z.url({ protocol: /^https?$/ }),
+  username: z.string().optional(),
+  passwordEnv: z.string().optional(),
+});
+
+export const webhookReceiverSchema = z.strictObject({
+  name,
+  source: z.enum(['distribution', 'harbor', 'dockerhub', 'standard', 'github']),
+  secretEnv: z.string().optional(),
+});
+
+export const webhookRuleSchema = z.strictObject({
+  name,
+  receiver: name,
+  repository: z.string().min(1),
+  tag: z.string().default('*'),
+  excludeTags: z.array(z.string()).default([]),
+  action: z.enum(['pull']).default('pull'),
+  hosts: z.strictObject({ names: z.array(name).optional(), labels: z.record(z.string(), z.string()).optional() }),
+});
+
+export const configSchema = z.strictObject({
+  listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.int().min(0).max(65535).default(4000) }).prefault({}),
+  redis: z.strictObject({ url: z.string().regex(/^rediss?:\/\/|^unix:\/\//, 'must be redis://, rediss:// or unix://') }).optional(),
+  dataDir: z.string().default('.hangar'),
+  health: z
+    .strictObject({
+      /** How often every host is checked in the background. */
+      intervalMs: z.int().min(500).default(10_000),
+      /** Bound for one health check: a host that does not answer within it is DOWN. */
+      timeoutMs: z.int().min(100).max(60_000).default(3_000),
+    })
+    .prefault({}),
+  hosts: z.array(hostConfigSchema).default([]),
+  registries: z.array(registryConfigSchema).default([]),
+  webhooks: z
+    .strictObject({ receivers: z.array(webhookReceiverSchema).default([]), rules: z.array(webhookRuleSchema).default([]) })
+    .prefault({}),
+});
+
+export type HangarConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type HostConfig = z.output<typeof hostConfigSchema>;
+export type RegistryConfig = z.output<typeof registryConfigSchema>;

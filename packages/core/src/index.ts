@@ -1,0 +1,10 @@
+export { HangarError, HANGAR_ERROR_CODES, type HangarErrorCode } from './errors/hangar-error.js';
+export { ConfigError } from './errors/config-error.js';
+export { parseEndpoint, formatEndpoint, EndpointSyntaxError, type Endpoint } from './docker/endpoint.js';
+export { negotiateApiVersion, compareApiVersions, MIN_API_VERSION, MAX_API_VERSION } from './docker/api-version.js';
+export { DockerHostClient, type DockerHostConnection, type EngineRequest } from './docker/docker-host-client.js';
+export type { EngineInfo, EngineVersion, EngineSystemInfo } from './docker/engine.types.js';
+export { configSchema, type HostConfig, type RegistryConfig, type HangarConfigInput } from './config/config.schema.js';
+export { loadConfig, parseConfig, type HangarConfig, type LoadConfigOptions } from './config/load-config.js';
+export { HostRegistry, type HostState, type HostStatus, type HostRegistryOptions } from './hosts/host-registry.js';
+export { hostConnection } from './hosts/host-connection.js';
