@@ -1,0 +1,163 @@
+import { freePort, waitFor } from '@hangar/system';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { MAX_API_VERSION, compareApiVersions } from '@hangar/core';
+import { Sandbox, type EngineName } from '../sandbox/index.js';
+import { graphql, query } from './support/graphql.js';
+import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+
+const info = inject('sandbox');
+const sandbox = Sandbox.attach(info);
+const ENGINES: EngineName[] = ['alpha', 'beta', 'gamma'];
+
+interface HostView {
+  name: string;
+  endpoint: string;
+  status: 'UP' | 'DOWN';
+  error: string | null;
+  errorCode: string | null;
+  labels: { key: string; value: string }[];
+  engine: null | {
+    version: string;
+    apiVersion: string;
+    maxApiVersion: string;
+    os: string;
+    arch: string;
+    kernelVersion: string | null;
+    storageDriver: string | null;
+    images: number;
+    containers: number;
+    cpus: number;
+    memory: number;
+  };
+}
+
+const HOST_FIELDS = `name endpoint status error errorCode labels { key value }
+  engine { version apiVersion maxApiVersion os arch kernelVersion storageDriver images containers cpus memory }`;
+
+let hangar: TestHangar;
+
+beforeAll(async () => {
+  const closedPort = await freePort();
+  const gamma = info.engines.gamma;
+  hangar = await startTestHangar(info, {
+    health: { intervalMs: 60_000, timeoutMs: 3_000 },
+    hosts: [
+      ...ENGINES.map((name) => sandboxHost(info, name)),
+      { name: 'closed-port', endpoint: `tcp://127.0.0.1:${closedPort}` },
+      { name: 'missing-socket', endpoint: `unix://${info.dir}/no-such-engine.sock` },
+      { name: 'gamma-no-client-cert', endpoint: gamma.endpoint, tls: { ca: gamma.tls!.ca } },
+      { name: 'gamma-plain-http', endpoint: gamma.endpoint },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await hangar?.stop();
+});
+
+async function hosts(): Promise<Map<string, HostView>> {
+  const data = await query<{ hosts: HostView[] }>(hangar.url, hangar.token, `{ hosts(refresh: true) { ${HOST_FIELDS} } }`);
+  return new Map(data.hosts.map((host) => [host.name, host]));
+}
+
+async function host(name: string): Promise<HostView | null> {
+  const data = await query<{ host: HostView | null }>(hangar.url, hangar.token, `query($name: String!) { host(name: $name, refresh: true) { ${HOST_FIELDS} } }`, { name });
+  return data.host;
+}
+
+describe('HTTP surface', () => {
+  it('serves /healthz without a token', async () => {
+    const response = await fetch(`${hangar.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', redis: 'ok' });
+  });
+
+  it('answers 401 with a JSON error to GraphQL without a token or with a wrong one', async () => {
+    const none = await graphql(hangar.url, undefined, '{ hosts { name } }');
+    expect(none.status).toBe(401);
+    expect(none.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const wrong = await graphql(hangar.url, 'hgr_wrong', '{ hosts { name } }');
+    expect(wrong.status).toBe(401);
+    expect(wrong.errors?.[0]?.message).toBe('invalid token');
+  });
+
+  it('gives unknown fields a validation error code, not a 500', async () => {
+    const result = await graphql(hangar.url, hangar.token, '{ hosts { nope } }');
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('hosts', () => {
+  it('reports alpha, beta and gamma UP with what `docker version` and `docker info` report', async () => {
+    const all = await hosts();
+    for (const name of ENGINES) {
+      const view = all.get(name)!;
+      expect(view, name).toMatchObject({ status: 'UP', error: null, errorCode: null });
+      const { stdout: versionJson } = await sandbox.docker(name, ['version', '--format', '{{json .Server}}']);
+      const server = JSON.parse(versionJson) as { Version: string; ApiVersion: string; Os: string; Arch: string; KernelVersion: string };
+      const { stdout: infoJson } = await sandbox.docker(name, ['info', '--format', '{{json .}}']);
+      const dockerInfo = JSON.parse(infoJson) as { Driver: string; Images: number; Containers: number; NCPU: number; MemTotal: number };
+      const expectedApi = compareApiVersions(server.ApiVersion, MAX_API_VERSION) < 0 ? server.ApiVersion : MAX_API_VERSION;
+      expect(view.engine, name).toEqual({
+        version: server.Version,
+        apiVersion: expectedApi,
+        maxApiVersion: server.ApiVersion,
+        os: server.Os,
+        arch: server.Arch,
+        kernelVersion: server.KernelVersion,
+        storageDriver: dockerInfo.Driver,
+        images: dockerInfo.Images,
+        containers: dockerInfo.Containers,
+        cpus: dockerInfo.NCPU,
+        memory: dockerInfo.MemTotal,
+      });
+      expect(view.endpoint).toBe(info.engines[name].endpoint);
+      expect(view.labels).toEqual(
+        Object.entries(info.engines[name].labels)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, value]) => ({ key, value })),
+      );
+    }
+  });
+
+  it('reports a closed port and a missing socket DOWN with a readable error within 5 s, the others staying UP', async () => {
+    const started = Date.now();
+    const all = await hosts();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(all.get('closed-port')).toMatchObject({ status: 'DOWN', errorCode: 'HOST_UNREACHABLE', engine: null });
+    expect(all.get('closed-port')!.error).toMatch(/connection refused/);
+    expect(all.get('missing-socket')).toMatchObject({ status: 'DOWN', errorCode: 'HOST_UNREACHABLE', engine: null });
+    expect(all.get('missing-socket')!.error).toMatch(/no such socket/);
+    for (const name of ENGINES) expect(all.get(name)!.status, name).toBe('UP');
+  });
+
+  it('reports gamma without its client certificate DOWN with a TLS error', async () => {
+    const noCert = await host('gamma-no-client-cert');
+    expect(noCert).toMatchObject({ status: 'DOWN', errorCode: 'TLS_ERROR' });
+    expect(noCert!.error).toMatch(/TLS/);
+    const plain = await host('gamma-plain-http');
+    expect(plain).toMatchObject({ status: 'DOWN', errorCode: 'TLS_ERROR' });
+    expect(plain!.error).toMatch(/requires TLS/);
+  });
+
+  it('answers null for a host name that is not configured', async () => {
+    expect(await host('nope')).toBeNull();
+  });
+
+  it('turns beta DOWN when its engine stops and UP again when it restarts, alpha and gamma staying UP', async () => {
+    try {
+      await sandbox.stopEngine('beta');
+      const down = await host('beta');
+      expect(down).toMatchObject({ status: 'DOWN', errorCode: 'HOST_UNREACHABLE', engine: null });
+      const all = await hosts();
+      expect(all.get('alpha')!.status).toBe('UP');
+      expect(all.get('gamma')!.status).toBe('UP');
+    } finally {
+      await sandbox.startEngine('beta');
+    }
+    await waitFor('beta to be UP again', async () => (await host('beta'))?.status === 'UP', { timeoutMs: 30_000, intervalMs: 250 });
+    const { stdout } = await sandbox.docker('beta', ['version', '--format', '{{.Server.Version}}']);
+    expect((await host('beta'))!.engine!.version).toBe(stdout.trim());
+  });
+});

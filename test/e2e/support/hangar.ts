@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { startHangar, type Hangar } from '@hangar/api';
+import { parseConfig, type HangarConfigInput } from '@hangar/core';
+import type { EngineName, SandboxInfo } from '../../sandbox/index.js';
+
+/** A host entry of hangar.yaml for one sandbox engine. */
+export function sandboxHost(info: SandboxInfo, name: EngineName): NonNullable<HangarConfigInput['hosts']>[number] {
+  const engine = info.engines[name];
+  return { name, endpoint: engine.endpoint, labels: engine.labels, ...(engine.tls ? { tls: engine.tls } : {}) };
+}
+
+export interface TestHangar extends Hangar {
+  token: string;
+}
+
+/** Starts Hangar in this process on a free port, on the sandbox's Redis, with the given hosts. */
+export async function startTestHangar(info: SandboxInfo, input: HangarConfigInput): Promise<TestHangar> {
+  const token = `hgr_test_${randomBytes(16).toString('hex')}`;
+  const config = parseConfig(
+    { listen: { host: '127.0.0.1', port: 0 }, redis: { url: info.redisUrl }, dataDir: `${info.dir}/hangar`, ...input },
+    { env: {} },
+  );
+  const hangar = await startHangar(config, { adminToken: token, log: () => {} });
+  return Object.assign(hangar, { token });
+}

@@ -1,0 +1,21 @@
+/**
+ * Test sandbox: real redis, a Distribution registry and three independent Docker engines on loopback.
+ *
+ *   const sandbox = await startSandbox();           // ~15-25 s, seeds images on every engine
+ *   await sandbox.docker('alpha', ['image', 'ls']);
+ *   await sandbox.stop();                            // or `await using sandbox = await startSandbox()`
+ *
+ * Needs root on Linux (see README.md).
+ */
+export {
+  Sandbox,
+  startSandbox,
+  stopSandboxAt,
+  sandboxDockerEnv,
+  readSandboxState,
+  processStatus,
+  findOrphanedSandboxes,
+  type SandboxState,
+} from './sandbox.js';
+export { ENGINE_NAMES } from './types.js';
+export type { EngineName, EngineInfo, EngineSeed, RegistryInfo, SandboxInfo, SeedInfo, StartSandboxOptions } from './types.js';
