@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import { HostRegistry, type HangarConfig } from '@hangar/core';
+import { EngineReader, HostRegistry, type HangarConfig } from '@hangar/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import { bearerAuth } from './auth/bearer-auth.js';
@@ -14,6 +14,7 @@ import { healthz } from './http/healthz.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.js';
 import { connectRedis, redactRedisUrl } from './redis/redis-connection.js';
 import { buildHangarSchema } from './schema/build-schema.js';
+import { engineCallsPlugin } from './plugins/engine-calls.js';
 import { makeFormatError } from './schema/format-error.js';
 
 export interface StartHangarOptions {
@@ -81,7 +82,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     const httpServer: Server = createServer(app);
     const apollo = new ApolloServer<HangarContext>({
       schema: await buildHangarSchema(),
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), engineCallsPlugin()],
       formatError: makeFormatError(log),
       includeStacktraceInErrorResponses: false,
     });
@@ -90,7 +91,14 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
 
     app.get('/healthz', healthz(redis));
     app.use('/graphql', bearerAuth(tokens), express.json({ limit: '1mb' }), expressMiddleware(apollo, {
-      context: async ({ req }) => ({ principal: req.principal!, hosts }),
+      context: async ({ req, res }) => {
+        // Engine calls made for a client that went away are cancelled.
+        const disconnected = new AbortController();
+        res.on('close', () => {
+          if (!res.writableFinished) disconnected.abort();
+        });
+        return { principal: req.principal!, hosts, config, reader: new EngineReader(hosts, disconnected.signal) };
+      },
     }));
     app.use((_req: Request, res: Response) => {
       res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });

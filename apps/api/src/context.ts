@@ -1,8 +1,11 @@
-import type { HostRegistry } from '@hangar/core';
+import type { EngineReader, HangarConfig, HostRegistry } from '@hangar/core';
 import type { Principal } from './auth/token-store.js';
 
-/** What every resolver gets: the caller and the services it may call. */
+/** What every resolver gets: the caller, the services it may call, and this request's engine reader. */
 export interface HangarContext {
   principal: Principal;
   hosts: HostRegistry;
+  config: HangarConfig;
+  /** Memoises engine reads for this one request, so no engine endpoint is asked twice. */
+  reader: EngineReader;
 }

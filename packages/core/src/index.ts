@@ -8,3 +8,22 @@ export { configSchema, type HostConfig, type RegistryConfig, type HangarConfigIn
 export { loadConfig, parseConfig, type HangarConfig, type LoadConfigOptions } from './config/load-config.js';
 export { HostRegistry, type HostState, type HostStatus, type HostRegistryOptions } from './hosts/host-registry.js';
 export { hostConnection } from './hosts/host-connection.js';
+export {
+  parseReference,
+  familiarName,
+  familiarString,
+  fullString,
+  withDefaultTag,
+  isFullImageId,
+  isImageIdPrefix,
+  ReferenceSyntaxError,
+  DEFAULT_DOMAIN,
+  type ImageReference,
+} from './reference/reference.js';
+export { globMatch, compileGlob, GlobSyntaxError } from './reference/glob.js';
+export type * from './images/image.types.js';
+export { validateImageFilter, prepareImageFilter, type ImageFilter } from './images/image-filter.js';
+export { parseDockerTimestamp, parseGoDuration, TimestampSyntaxError } from './images/timestamp.js';
+export { EngineReader } from './images/engine-reader.js';
+export { fanOut, type FanOutResult, type HostFailure } from './images/fan-out.js';
+export { listImages, findImage, imageHistory, imageLayers, hostLayers, diskUsage, imageUsage, compareImages } from './images/image-service.js';

@@ -2,7 +2,8 @@
 export interface GraphQLResponse<T> {
   status: number;
   data?: T;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; host?: string } }[];
+  extensions?: { engineCalls?: number };
 }
 
 export async function graphql<T = Record<string, unknown>>(

@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { FleetResolver } from './fleet.resolver.js';
 import { HostResolver } from './host.resolver.js';
+import { ImageResolver } from './image.resolver.js';
 import { DateTimeScalar } from './scalars.js';
 
 /** The GraphQL schema of Hangar, built from the resolver classes. */
 export async function buildHangarSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [HostResolver],
+    resolvers: [HostResolver, ImageResolver, FleetResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
   });

@@ -74,6 +74,12 @@ export const configSchema = z.strictObject({
       timeoutMs: z.int().min(100).max(60_000).default(3_000),
     })
     .prefault({}),
+  fleet: z
+    .strictObject({
+      /** Bound for one host's part of a fleet-wide answer, and the default bound of one engine call. */
+      hostTimeoutMs: z.int().min(100).max(600_000).default(10_000),
+    })
+    .prefault({}),
   hosts: z.array(hostConfigSchema).default([]),
   registries: z.array(registryConfigSchema).default([]),
   webhooks: z

@@ -75,7 +75,7 @@ export class HostRegistry {
   static fromConfig(config: HangarConfig, options: Partial<HostRegistryOptions> = {}): HostRegistry {
     const healthTimeoutMs = options.healthTimeoutMs ?? config.health.timeoutMs;
     return new HostRegistry(
-      config.hosts.map((host) => ({ config: host, client: new DockerHostClient(hostConnection(host, healthTimeoutMs)) })),
+      config.hosts.map((host) => ({ config: host, client: new DockerHostClient(hostConnection(host, config.fleet.hostTimeoutMs)) })),
       { healthTimeoutMs, healthIntervalMs: options.healthIntervalMs ?? config.health.intervalMs, ...options },
     );
   }

@@ -1,0 +1,93 @@
+import { HangarError } from '@hangar/core';
+import { Field, ObjectType } from 'type-graphql';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+@ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
+export class PageInfo {
+  @Field(() => Boolean, { description: 'True when items follow this page.' })
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean, { description: 'True when items precede this page.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page.' })
+  startCursor?: string;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item; pass it as `after` for the next page.' })
+  endCursor?: string;
+}
+
+export interface Page<T> {
+  items: { node: T; cursor: string }[];
+  totalCount: number;
+  pageInfo: PageInfo;
+}
+
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): (string | number)[] {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(key) && key.every((part) => typeof part === 'string' || typeof part === 'number')) return key;
+  } catch {
+    // fall through to the error below
+  }
+  throw new HangarError('BAD_REQUEST', `after: "${cursor}" is not a cursor this list gave out`);
+}
+
+function compareKeys(a: readonly (string | number)[], b: readonly (string | number)[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+export function checkPageSize(first: number | null | undefined): number {
+  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new HangarError('BAD_REQUEST', `first: must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`);
+  }
+  return first;
+}
+
+/**
+ * Keyset pagination over a list already sorted by `sortKey` ascending: `after` names the last item seen by its
+ * key, so items added or removed between pages neither repeat nor vanish.
+ */
+export function paginate<T>(
+  sorted: readonly T[],
+  sortKey: (item: T) => (string | number)[],
+  { first, after }: { first?: number | null; after?: string | null },
+): Page<T> {
+  const size = checkPageSize(first);
+  let start = 0;
+  if (after !== undefined && after !== null) {
+    const key = decodeCursor(after);
+    if (key.length !== (sorted[0] ? sortKey(sorted[0]).length : key.length)) {
+      throw new HangarError('BAD_REQUEST', `after: "${after}" is not a cursor this list gave out`);
+    }
+    start = sorted.findIndex((item) => compareKeys(sortKey(item), key) > 0);
+    if (start < 0) start = sorted.length;
+  }
+  const slice = sorted.slice(start, start + size);
+  const items = slice.map((node) => ({ node, cursor: encodeCursor(sortKey(node)) }));
+  return {
+    items,
+    totalCount: sorted.length,
+    pageInfo: Object.assign(new PageInfo(), {
+      hasNextPage: start + size < sorted.length,
+      hasPreviousPage: start > 0,
+      startCursor: items[0]?.cursor,
+      endCursor: items.at(-1)?.cursor,
+    }),
+  };
+}
