@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import { EngineReader, HostRegistry, type HangarConfig } from '@hangar/core';
+import { EngineReader, HostRegistry, RegistryDirectory, type HangarConfig } from '@hangar/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import { bearerAuth } from './auth/bearer-auth.js';
@@ -76,6 +76,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     });
     hosts.start();
     cleanup.push(() => hosts.stop());
+    const registries = new RegistryDirectory(config.registries);
 
     const app = express();
     app.disable('x-powered-by');
@@ -97,7 +98,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
         res.on('close', () => {
           if (!res.writableFinished) disconnected.abort();
         });
-        return { principal: req.principal!, hosts, config, reader: new EngineReader(hosts, disconnected.signal) };
+        return { principal: req.principal!, hosts, config, registries, reader: new EngineReader(hosts, disconnected.signal) };
       },
     }));
     app.use((_req: Request, res: Response) => {

@@ -1,4 +1,4 @@
-import type { EngineReader, HangarConfig, HostRegistry } from '@hangar/core';
+import type { EngineReader, HangarConfig, HostRegistry, RegistryDirectory } from '@hangar/core';
 import type { Principal } from './auth/token-store.js';
 
 /** What every resolver gets: the caller, the services it may call, and this request's engine reader. */
@@ -6,6 +6,7 @@ export interface HangarContext {
   principal: Principal;
   hosts: HostRegistry;
   config: HangarConfig;
+  registries: RegistryDirectory;
   /** Memoises engine reads for this one request, so no engine endpoint is asked twice. */
   reader: EngineReader;
 }

@@ -27,3 +27,6 @@ export { parseDockerTimestamp, parseGoDuration, TimestampSyntaxError } from './i
 export { EngineReader } from './images/engine-reader.js';
 export { fanOut, type FanOutResult, type HostFailure } from './images/fan-out.js';
 export { listImages, findImage, imageHistory, imageLayers, hostLayers, diskUsage, imageUsage, compareImages } from './images/image-service.js';
+export * from './registry/index.js';
+export { RegistryDirectory, matchRepositories, type RegistryView } from './registry/registry-directory.js';
+export { searchThroughEngine, checkSearchLimit, checkSearchTerm, indexOfTerm, SEARCH_LIMIT_MAX, type SearchFilter } from './search/engine-search.js';

@@ -4,12 +4,13 @@ import { buildSchema } from 'type-graphql';
 import { FleetResolver } from './fleet.resolver.js';
 import { HostResolver } from './host.resolver.js';
 import { ImageResolver } from './image.resolver.js';
+import { RegistryResolver, SearchResolver } from './registry.resolver.js';
 import { DateTimeScalar } from './scalars.js';
 
 /** The GraphQL schema of Hangar, built from the resolver classes. */
 export async function buildHangarSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [HostResolver, ImageResolver, FleetResolver],
+    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
   });

@@ -42,6 +42,9 @@ export const hostConfigSchema = z.strictObject({
 export const registryConfigSchema = z.strictObject({
   name,
   url: z.url({ protocol: /^https?$/ }),
+  /** distribution: registry:2 and compatibles (search lists the catalog); harbor: Harbor's API; index: a
+   * Docker Hub-style index with /v1/search, searched through an engine. */
+  kind: z.enum(['distribution', 'harbor', 'index']).default('distribution'),
   username: z.string().optional(),
   passwordEnv: z.string().optional(),
 });
