@@ -1,7 +1,7 @@
 /**
  * npx tsx test/sandbox/cli.ts up [--dir DIR] [--no-seed] [--webhook-url URL]   start (detached), print info JSON, exit
  * npx tsx test/sandbox/cli.ts down [--dir DIR]                                 stop everything it started, remove DIR
- * npx tsx test/sandbox/cli.ts status [--dir DIR]                               what runs (JSON); exit 0 all up, 3 otherwise
+ * npx tsx test/sandbox/cli.ts status [--dir DIR]                               what runs (JSON, engines and ssh answering?); exit 0 all up, 3 otherwise
  * npx tsx test/sandbox/cli.ts clean                                            stop sandboxes in /tmp left by interrupted
  *                                                                              test runs (owner process gone)
  * DIR defaults to /tmp/hangar-sandbox.
@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { run } from '@hangar/system';
-import { ENGINE_NAMES, findOrphanedSandboxes, processStatus, readSandboxState, sandboxDockerEnv, startSandbox, stopSandboxAt } from './index.js';
+import { ENGINE_NAMES, findOrphanedSandboxes, processStatus, readSandboxState, sandboxDockerEnv, sandboxSshArgs, startSandbox, stopSandboxAt } from './index.js';
 
 const DEFAULT_DIR = '/tmp/hangar-sandbox';
 const usage = 'usage: npx tsx test/sandbox/cli.ts up|down|status|clean [--dir DIR] [--no-seed] [--webhook-url URL]';
@@ -67,9 +67,17 @@ async function status(): Promise<number> {
       }),
     ),
   );
-  const allUp = Object.values(processes).every((p) => p.running) && Object.values(engines).every((e) => e.answering);
+  const { ssh: sshInfo } = state.info;
+  const sshVersion = sshInfo
+    ? await run('ssh', [...sandboxSshArgs(sshInfo), 'docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 10_000 }).then(
+        (r) => r.stdout.trim(),
+        () => null,
+      )
+    : null;
+  const ssh = sshInfo ? { endpoint: sshInfo.endpoint, target: sshInfo.target, answering: sshVersion !== null, version: sshVersion } : null;
+  const allUp = Object.values(processes).every((p) => p.running) && Object.values(engines).every((e) => e.answering) && ssh?.answering !== false;
   process.stdout.write(
-    `${JSON.stringify({ dir, running: allUp, startedAt: state.createdAt, processes, engines, redisUrl: state.info.redisUrl, registry: state.info.registry.url }, null, 2)}\n`,
+    `${JSON.stringify({ dir, running: allUp, startedAt: state.createdAt, processes, engines, ssh, redisUrl: state.info.redisUrl, registry: state.info.registry.url }, null, 2)}\n`,
   );
   return allUp ? 0 : 3;
 }

@@ -13,6 +13,8 @@ export interface ProcStat {
   state: string;
   /** Field 22 of /proc/PID/stat (clock ticks since boot): with the pid, identifies one process for good. */
   startTime: string;
+  /** Field 4: the parent's pid. */
+  ppid: number;
 }
 
 export function procStat(pid: number): ProcStat | undefined {
@@ -21,7 +23,7 @@ export function procStat(pid: number): ProcStat | undefined {
     const open = text.indexOf('(');
     const close = text.lastIndexOf(')');
     const rest = text.slice(close + 2).split(' ');
-    return { comm: text.slice(open + 1, close), state: rest[0] ?? '?', startTime: rest[19] ?? '' };
+    return { comm: text.slice(open + 1, close), state: rest[0] ?? '?', startTime: rest[19] ?? '', ppid: Number(rest[1] ?? 0) };
   } catch {
     return undefined;
   }
@@ -71,8 +73,30 @@ export async function terminate(pid: number, timeoutMs = 20_000): Promise<'gone'
   return 'killed';
 }
 
+/**
+ * Every living descendant of `pid` (children first, then theirs). sshd's sessions (`sshd: root [priv]` ->
+ * `sshd: root@notty` -> `docker system dial-stdio`) outlive a SIGTERMed listener: collect them before stopping it.
+ */
+export function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = procStat(Number(entry));
+    if (!stat || stat.state === 'Z') continue;
+    children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  const queue = [...(children.get(pid) ?? [])];
+  while (queue.length) {
+    const next = queue.shift()!;
+    found.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return found;
+}
+
 /** Programs the sandbox starts (directly or through dockerd/containerd); `comm` is cut at 15 chars by the kernel. */
-const SANDBOX_COMMS = ['dockerd', 'containerd', 'containerd-shim', 'containerd-shim-runc-v2', 'docker-registry', 'redis-server', 'runc', 'docker-proxy', 'docker-init'].map(
+const SANDBOX_COMMS = ['dockerd', 'containerd', 'containerd-shim', 'containerd-shim-runc-v2', 'docker-registry', 'redis-server', 'runc', 'docker-proxy', 'docker-init', 'sshd'].map(
   (c) => c.slice(0, 15),
 );
 

@@ -1,18 +1,19 @@
 /**
- * The test sandbox: redis, a Distribution registry and three independent Docker engines on loopback, each with its
- * own directories, ports and containerd, all stopped again by pid. See ./README.md.
+ * The test sandbox: redis, a Distribution registry, three independent Docker engines (each with its own directories,
+ * ports and containerd) and an sshd whose sessions reach engine alpha, all on loopback, all stopped again by pid.
+ * See ./README.md.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join, resolve } from 'node:path';
 import { ensureCommands, freePort, run, spawnDaemon, waitFor, type Daemon } from '@hangar/system';
 import { makeTls, tlsPaths } from './certs.js';
-import { findSandboxProcesses, isRunning, mountsUnder, procStat, removeCgroup, tailFile, terminate, unmountUnder } from './proc.js';
+import { descendants, findSandboxProcesses, isRunning, mountsUnder, procStat, removeCgroup, tailFile, terminate, unmountUnder } from './proc.js';
 import { APP_10, emptySeedInfo, prepareSeedContext, pushToRegistry, seedEngine } from './seed.js';
-import { ENGINE_NAMES, type EngineInfo, type EngineName, type SandboxInfo, type StartSandboxOptions } from './types.js';
+import { ENGINE_NAMES, type EngineInfo, type EngineName, type SandboxInfo, type SshInfo, type StartSandboxOptions } from './types.js';
 
 const STATE_FILE = 'state.json';
 const MARKER_FILE = '.hangar-sandbox';
@@ -32,9 +33,16 @@ const REQUIRED_COMMANDS = [
   { command: 'busybox', debianPackage: 'busybox-static' },
   { command: 'openssl', debianPackage: 'openssl' },
   { command: 'htpasswd', debianPackage: 'apache2-utils' },
+  { command: 'sshd', debianPackage: 'openssh-server' },
+  { command: 'ssh-keygen', debianPackage: 'openssh-client' },
+  { command: 'ssh', debianPackage: 'openssh-client' },
 ];
 
-type Role = 'dockerd' | 'containerd' | 'registry' | 'redis';
+/** The engine the sandbox's sshd hands every session to: the SSH host IS this engine. */
+const SSH_TARGET: EngineName = 'alpha';
+const SSH_USER = 'root';
+
+type Role = 'dockerd' | 'containerd' | 'registry' | 'redis' | 'sshd';
 
 interface ProcessRecord {
   pid: number;
@@ -94,6 +102,56 @@ function engineLayout(dir: string, name: EngineName): EngineLayout {
 }
 
 const dockerConfigDir = (dir: string) => join(dir, 'docker-config');
+
+function sshLayout(dir: string) {
+  const d = join(dir, 'ssh');
+  return {
+    dir: d,
+    config: join(d, 'sshd_config'),
+    hostKey: join(d, 'ssh_host_ed25519_key'),
+    clientKey: join(d, 'id_ed25519'),
+    authorizedKeys: join(d, 'authorized_keys'),
+    knownHosts: join(d, 'known_hosts'),
+    log: join(d, 'sshd.log'),
+  };
+}
+
+/** A value for sshd_config: double-quoted (sshd splits its arguments like a shell, quotes included). */
+const sshdQuote = (value: string) => `"${value.replace(/(["\\])/g, '\\$1')}"`;
+
+/** sshd refuses to start unless run with its absolute path ("sshd re-exec requires execution with an absolute path"). */
+async function sshdPath(): Promise<string> {
+  for (const candidate of ['/usr/sbin/sshd', '/sbin/sshd']) if (existsSync(candidate)) return candidate;
+  const { stdout } = await run('sh', ['-c', 'command -v sshd']);
+  return stdout.trim();
+}
+
+/** ssh(1) options for a session on the sandbox's sshd: its key only (no agent, no ~/.ssh), its known_hosts. */
+export function sandboxSshArgs(ssh: SshInfo): string[] {
+  return [
+    '-F', 'none', '-p', String(ssh.port), '-i', ssh.privateKey, '-l', ssh.user,
+    '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', `UserKnownHostsFile=${ssh.knownHosts}`,
+    '-o', 'StrictHostKeyChecking=yes', '-o', 'ConnectTimeout=5', ssh.host,
+  ];
+}
+
+/** Resolves true once something on 127.0.0.1:port greets with an SSH-2.0 banner. */
+async function sshBanner(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect(port, '127.0.0.1');
+    let data = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolvePromise(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.on('data', (chunk) => {
+      data += chunk.toString();
+      if (data.includes('\n')) done(data.startsWith('SSH-2.0-'));
+    });
+    socket.once('error', () => done(false));
+  });
+}
 
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -242,7 +300,11 @@ async function teardown(dir: string, state: SandboxState | undefined, log: (line
       }).map((n) => killRunningContainers(state.info, n).catch(() => {})),
     );
   }
-  // 2. dockerd first (it unmounts what it mounted, asks containerd to delete its tasks), then the rest.
+  // 2. sshd and its sessions (a SIGTERMed listener leaves them running: collect them first), then dockerd (it
+  //    unmounts what it mounted, asks containerd to delete its tasks), then the rest.
+  const sessions = records.filter(([, r]) => r.role === 'sshd' && ownedAndRunning(r)).flatMap(([, r]) => descendants(r.pid));
+  await stopRole(['sshd'], 5_000);
+  await Promise.all(sessions.map((pid) => terminate(pid, 2_000)));
   await stopRole(['dockerd'], 30_000);
   await stopRole(['containerd', 'registry', 'redis'], 15_000);
 
@@ -428,6 +490,7 @@ export class Sandbox {
     await settleAll([
       this.#startRedis().then(() => lap('redis ready')),
       this.#startRegistry().then(() => lap('registry ready')),
+      this.#startSshd().then(() => lap('sshd ready')),
       ...ENGINE_NAMES.map(async (name) => {
         if (name === 'gamma') await makeTls(join(dir, name));
         await this.#startEngine(name);
@@ -438,6 +501,9 @@ export class Sandbox {
     // Engines must be independent: distinct daemon IDs (each has its own key.json, not /etc/docker/key.json).
     const ids = await Promise.all(ENGINE_NAMES.map(async (n) => (await this.docker(n, ['info', '--format', '{{.ID}}'])).stdout.trim()));
     if (new Set(ids).size !== ids.length) throw new Error(`engines share a daemon ID: ${ids.join(', ')}`);
+    // The SSH host must be its target engine: a session's docker CLI reports that engine's ID. Checked while seeding.
+    const sshChecked = this.#checkSsh(ids[ENGINE_NAMES.indexOf(this.info.ssh.target)] ?? '').then(() => lap(`ssh reaches ${this.info.ssh.target}`));
+    sshChecked.catch(() => {}); // awaited below
 
     if (seedContext) {
       const ctx = await seedContext;
@@ -468,6 +534,7 @@ export class Sandbox {
       }
       this.#saveState();
     }
+    await sshChecked;
     lap('sandbox ready');
   }
 
@@ -518,6 +585,73 @@ export class Sandbox {
       const res = await fetch(`${registry.url}/v2/`, { signal: AbortSignal.timeout(1000) });
       return res.status === 401 || res.status === 200;
     }, 15_000);
+  }
+
+  /** sshd on 127.0.0.1 with its own host key and config (nothing in /etc/ssh is read), key login for root only;
+   * every session gets DOCKER_HOST=<target engine> so that `docker system dial-stdio` reaches that engine. */
+  async #startSshd(): Promise<void> {
+    const { ssh } = this.info;
+    const l = sshLayout(this.info.dir);
+    await rm(l.dir, { recursive: true, force: true }); // ssh-keygen will not overwrite a key of an earlier run
+    await mkdir(l.dir, { recursive: true, mode: 0o700 });
+    // The privilege separation directory is compiled in (/run/sshd); Debian creates it only in its service unit.
+    await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+    const keygen = (file: string, comment: string) => run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
+    await Promise.all([keygen(l.hostKey, 'hangar-sandbox-host'), keygen(l.clientKey, 'hangar-sandbox-client')]);
+    const [clientPub, hostPub] = await Promise.all([readFile(`${l.clientKey}.pub`, 'utf8'), readFile(`${l.hostKey}.pub`, 'utf8')]);
+    await writeFile(l.authorizedKeys, clientPub, { mode: 0o600 });
+    await writeFile(l.knownHosts, `[${ssh.host}]:${ssh.port} ${hostPub.trim().split(' ').slice(0, 2).join(' ')}\n`, { mode: 0o600 });
+    const target = this.info.engines[ssh.target].endpoint;
+    const config = [
+      '# hangar test sandbox: key login for root only; every session talks to engine ' + ssh.target,
+      `ListenAddress ${ssh.host}:${ssh.port}`,
+      `HostKey ${sshdQuote(l.hostKey)}`,
+      'PidFile none',
+      `AuthorizedKeysFile ${sshdQuote(l.authorizedKeys)}`,
+      `AllowUsers ${SSH_USER}`,
+      'PermitRootLogin prohibit-password',
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'HostbasedAuthentication no',
+      'UsePAM no',
+      // StrictModes checks every directory up to / for group/world write: /tmp (1777) fails it.
+      'StrictModes no',
+      'PermitUserEnvironment no',
+      'AllowTcpForwarding no',
+      'AllowAgentForwarding no',
+      'AllowStreamLocalForwarding no',
+      'X11Forwarding no',
+      'PermitTTY no',
+      'PrintMotd no',
+      'UseDNS no',
+      // Hangar opens one SSH connection per engine request: allow many unauthenticated ones at once.
+      'MaxStartups 100',
+      'LogLevel VERBOSE',
+      // DOCKER_HOST makes this SSH host the target engine. SHLVL=1: Debian's bash sources ~/.bashrc for a command run
+      // by sshd unless SHLVL is already >= 1; root's .bashrc may be slow (pyenv init: ~1 s per session, and Hangar
+      // opens one session per request) or print something that would corrupt `docker system dial-stdio`.
+      `SetEnv ${sshdQuote(`DOCKER_HOST=${target}`)} ${sshdQuote(`DOCKER_CONFIG=${dockerConfigDir(this.info.dir)}`)} DOCKER_CLI_HINTS=false SHLVL=1`,
+      '',
+    ].join('\n');
+    await writeFile(l.config, config, { mode: 0o600 });
+    const sshd = await sshdPath();
+    await run(sshd, ['-t', '-f', l.config]).catch((error: Error) => {
+      throw new Error(`sshd rejects ${l.config}: ${error.message}`);
+    });
+    const daemon = this.#spawn('sshd', 'sshd', sshd, ['-D', '-e', '-f', l.config], l.log);
+    await this.#waitReady('sshd', daemon, l.log, () => sshBanner(ssh.port), 15_000);
+  }
+
+  async #checkSsh(targetId: string): Promise<void> {
+    const { ssh } = this.info;
+    const overSsh = await run('ssh', [...sandboxSshArgs(ssh), 'docker', 'info', '--format', '{{.ID}}'], { env: cleanEnv(), timeoutMs: 15_000 }).then(
+      (r) => r.stdout.trim(),
+      (error: Error) => {
+        throw new Error(`docker over ssh (${ssh.endpoint}) failed: ${error.message}\n--- last lines of ${ssh.logFile} ---\n${tailFile(ssh.logFile, 25)}`);
+      },
+    );
+    if (overSsh !== targetId) throw new Error(`${ssh.endpoint} reaches engine ${overSsh}, not ${ssh.target} (${targetId})`);
   }
 
   async #startContainerd(name: EngineName): Promise<void> {
@@ -662,7 +796,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     throw new Error(`sandbox dir ${dir} is too long: unix socket paths under it would exceed the 108-byte limit`);
   }
 
-  const [redisPort, registryPort, gammaPort, webhookPort] = await distinctFreePorts(4);
+  const [redisPort, registryPort, gammaPort, webhookPort, sshPort] = await distinctFreePorts(5);
   const registryHost = `127.0.0.1:${registryPort}`;
   const engines = Object.fromEntries(
     ENGINE_NAMES.map((name): [EngineName, EngineInfo] => {
@@ -693,6 +827,17 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       webhookToken: randomToken(24),
     },
     seed: emptySeedInfo(),
+    ssh: {
+      endpoint: `ssh://${SSH_USER}@127.0.0.1:${sshPort}`,
+      host: '127.0.0.1',
+      port: sshPort!,
+      user: SSH_USER,
+      target: SSH_TARGET,
+      privateKey: sshLayout(dir).clientKey,
+      publicKey: `${sshLayout(dir).clientKey}.pub`,
+      knownHosts: sshLayout(dir).knownHosts,
+      logFile: sshLayout(dir).log,
+    },
     pids: {},
   };
 

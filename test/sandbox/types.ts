@@ -30,6 +30,28 @@ export interface RegistryInfo {
   webhookToken: string;
 }
 
+/** An sshd on loopback whose sessions talk to one engine: an `ssh://` host for Hangar (docker-modem runs
+ * `docker system dial-stdio` on it). Key login only, for `user` only. */
+export interface SshInfo {
+  /** 'ssh://root@127.0.0.1:PORT' */
+  endpoint: string;
+  /** '127.0.0.1' */
+  host: string;
+  port: number;
+  /** 'root' (the only user allowed to log in). */
+  user: string;
+  /** The engine every session reaches (sshd_config `SetEnv DOCKER_HOST=<its endpoint>`): 'alpha'. */
+  target: EngineName;
+  /** Absolute path of the client's ed25519 private key (OpenSSH format, no passphrase, mode 600). */
+  privateKey: string;
+  /** Its public key ('<privateKey>.pub'), the only entry of the server's authorized_keys. */
+  publicKey: string;
+  /** A known_hosts file holding the server's host key as `[127.0.0.1]:PORT ssh-ed25519 ...`. */
+  knownHosts: string;
+  /** sshd's log (`-e`, LogLevel VERBOSE): 'Accepted publickey for root ...', failed attempts, 'Received disconnect'. */
+  logFile: string;
+}
+
 /** What was seeded on ONE engine. Image ids differ between engines (each engine imports and builds its own). */
 export interface EngineSeed {
   /** Every tagged reference present on this engine after seeding (alpha also holds `pushed.ref`). */
@@ -83,7 +105,9 @@ export interface SandboxInfo {
   engines: Record<EngineName, EngineInfo>;
   registry: RegistryInfo;
   seed: SeedInfo;
-  /** Keys: 'redis', 'registry', 'containerd-<engine>', 'dockerd-<engine>' (absent while that engine is stopped). */
+  /** sshd on 127.0.0.1 whose sessions reach `ssh.target` (alpha): the SSH host is that engine. */
+  ssh: SshInfo;
+  /** Keys: 'redis', 'registry', 'sshd', 'containerd-<engine>', 'dockerd-<engine>' (absent while that engine is stopped). */
   pids: Record<string, number>;
 }
 

@@ -7,9 +7,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { EngineReader, HostRegistry, RegistryDirectory, type HangarConfig } from '@hangar/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
+import { AuditLog } from './audit/audit-log.js';
 import { bearerAuth } from './auth/bearer-auth.js';
 import { TokenStore } from './auth/token-store.js';
 import type { HangarContext } from './context.js';
+import { archiveRoutes } from './http/archives.js';
 import { healthz } from './http/healthz.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.js';
 import { connectRedis, redactRedisUrl } from './redis/redis-connection.js';
@@ -77,6 +79,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     hosts.start();
     cleanup.push(() => hosts.stop());
     const registries = new RegistryDirectory(config.registries);
+    const audit = new AuditLog(redis);
 
     const app = express();
     app.disable('x-powered-by');
@@ -98,9 +101,10 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
         res.on('close', () => {
           if (!res.writableFinished) disconnected.abort();
         });
-        return { principal: req.principal!, hosts, config, registries, reader: new EngineReader(hosts, disconnected.signal) };
+        return { principal: req.principal!, hosts, config, registries, audit, reader: new EngineReader(hosts, disconnected.signal) };
       },
     }));
+    app.use('/api/v1', bearerAuth(tokens), archiveRoutes({ hosts, audit, config, log }));
     app.use((_req: Request, res: Response) => {
       res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
     });

@@ -1,4 +1,5 @@
 import type { EngineReader, HangarConfig, HostRegistry, RegistryDirectory } from '@hangar/core';
+import type { AuditLog } from './audit/audit-log.js';
 import type { Principal } from './auth/token-store.js';
 
 /** What every resolver gets: the caller, the services it may call, and this request's engine reader. */
@@ -7,6 +8,7 @@ export interface HangarContext {
   hosts: HostRegistry;
   config: HangarConfig;
   registries: RegistryDirectory;
+  audit: AuditLog;
   /** Memoises engine reads for this one request, so no engine endpoint is asked twice. */
   reader: EngineReader;
 }

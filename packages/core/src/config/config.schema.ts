@@ -83,6 +83,14 @@ export const configSchema = z.strictObject({
       hostTimeoutMs: z.int().min(100).max(600_000).default(10_000),
     })
     .prefault({}),
+  archives: z
+    .strictObject({
+      /** Largest tar accepted by the load and import endpoints; a bigger upload is refused with 413. */
+      maxUploadBytes: z.int().min(1024).default(20 * 1024 ** 3),
+      /** A stream to or from an engine with no byte for this long is cut as stalled. */
+      stallTimeoutMs: z.int().min(1000).default(120_000),
+    })
+    .prefault({}),
   hosts: z.array(hostConfigSchema).default([]),
   registries: z.array(registryConfigSchema).default([]),
   webhooks: z

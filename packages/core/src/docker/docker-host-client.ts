@@ -198,7 +198,16 @@ export class DockerHostClient {
     };
     try {
       return await new Promise<T>((resolve, reject) => {
-        this.docker.modem.dial(dialOptions as never, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result as T)));
+        // Settle on abort ourselves: the modem reports an aborted request only once its agent hands over a
+        // connection, and for ssh:// that waits for the SSH handshake (up to readyTimeout), whatever the signal says.
+        const onAbort = () => reject(signal.reason);
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.docker.modem.dial(dialOptions as never, (error: unknown, result: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          if (error) reject(error);
+          else resolve(result as T);
+        });
       });
     } catch (error) {
       if (deadline.signal.aborted && !request.signal?.aborted) {

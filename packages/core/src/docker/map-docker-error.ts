@@ -21,6 +21,8 @@ interface ModemError {
   json?: unknown;
   message?: string;
   name?: string;
+  /** Set by ssh2 (ssh:// endpoints): 'client-authentication', 'client-timeout', 'client-socket', 'protocol', ... */
+  level?: string;
 }
 
 function engineMessage(error: ModemError): string {
@@ -55,6 +57,15 @@ export function mapDockerError(error: unknown, context: { host: string; endpoint
   }
   const sysCode = e.code ?? '';
   const detail = e.message ?? String(error);
+  if (e.level === 'client-authentication') {
+    return new HangarError('HOST_UNREACHABLE', `${at}: SSH authentication failed (${detail}): check ssh.privateKey (and its passphrase) or the agent, and the remote user's authorized_keys`, { cause: error, host: context.host });
+  }
+  if (e.level === 'client-timeout') {
+    return new HangarError('HOST_TIMEOUT', `${at}: SSH handshake timed out (${detail})`, { cause: error, host: context.host });
+  }
+  if (e.level === 'protocol' && /before handshake/i.test(detail)) {
+    return new HangarError('HOST_UNREACHABLE', `${at}: no SSH server answered (${detail})`, { cause: error, host: context.host });
+  }
   if (TLS_CODE.test(sysCode) || /certificate|ssl|tls/i.test(detail)) {
     return new HangarError('TLS_ERROR', `${at}: TLS handshake failed: ${detail}`, { cause: error, host: context.host });
   }
