@@ -30,3 +30,7 @@ export { listImages, findImage, imageHistory, imageLayers, hostLayers, diskUsage
 export * from './registry/index.js';
 export { RegistryDirectory, matchRepositories, type RegistryView } from './registry/registry-directory.js';
 export { searchThroughEngine, checkSearchLimit, checkSearchTerm, indexOfTerm, SEARCH_LIMIT_MAX, type SearchFilter } from './search/engine-search.js';
+export { DeletePlanner, DeleteConflict, planPrune, type DeleteRecord, type PruneOptions } from './images/delete-planner.js';
+export type { StoreSnapshot, StoreImage, StoreContainer } from './images/store-snapshot.js';
+export { snapshotHost, resolveForDelete, planRemoval, executeRemoval, pruneImages, type RemovalOutcome, type RemovalProblem, type RemovalPlan } from './images/image-removal.js';
+export { tagImage, parseTagTarget } from './images/image-tagging.js';

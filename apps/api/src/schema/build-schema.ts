@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AuditResolver } from './audit.resolver.js';
 import { FleetResolver } from './fleet.resolver.js';
+import { ImageMutationResolver } from './image-mutation.resolver.js';
 import { HostResolver } from './host.resolver.js';
 import { ImageResolver } from './image.resolver.js';
 import { RegistryResolver, SearchResolver } from './registry.resolver.js';
@@ -10,7 +12,7 @@ import { DateTimeScalar } from './scalars.js';
 /** The GraphQL schema of Hangar, built from the resolver classes. */
 export async function buildHangarSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver],
+    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver, ImageMutationResolver, AuditResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
   });

@@ -1,0 +1,317 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Sandbox, type EngineName } from '../sandbox/index.js';
+import { graphql, query } from './support/graphql.js';
+import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+
+const info = inject('sandbox');
+const sandbox = Sandbox.attach(info);
+const run = randomBytes(3).toString('hex');
+const LABEL = `org.hangar.test-run=${run}`;
+
+let hangar: TestHangar;
+
+beforeAll(async () => {
+  hangar = await startTestHangar(info, { hosts: (['alpha', 'beta', 'gamma'] as const).map((name) => sandboxHost(info, name)) });
+});
+
+afterAll(async () => {
+  await hangar?.stop();
+});
+
+/** Builds a small image FROM the seed's base with a unique file, a run label and any extra lines. */
+async function build(engine: EngineName, tags: string[], extra = ''): Promise<string> {
+  const dockerfile = `FROM ${info.seed.baseRef}\nLABEL ${LABEL}\nRUN echo ${randomBytes(8).toString('hex')} > /unique\n${extra}\n`;
+  await sandbox.docker(engine, ['build', '-q', ...tags.flatMap((t) => ['-t', t]), '-'], { input: dockerfile });
+  return (await sandbox.docker(engine, ['image', 'inspect', tags[0]!, '--format', '{{.Id}}'])).stdout.trim();
+}
+
+/** Everything `docker image ls -a` shows, to prove a call changed nothing. */
+async function state(engine: EngineName): Promise<string> {
+  return (await sandbox.docker(engine, ['image', 'ls', '-a', '--no-trunc', '--digests', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}@{{.Digest}}'])).stdout
+    .split('\n')
+    .sort()
+    .join('\n');
+}
+
+async function exists(engine: EngineName, ref: string): Promise<boolean> {
+  try {
+    await sandbox.docker(engine, ['image', 'inspect', ref]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Removal {
+  host: string;
+  dryRun: boolean;
+  untagged: string[];
+  deleted: string[];
+  reclaimedBytes: number;
+}
+interface UserErrorView {
+  code: string;
+  message: string;
+  field: string[] | null;
+  host: string | null;
+}
+type Payload = { results: Removal[]; userErrors: UserErrorView[] };
+
+const REMOVAL = 'results { host dryRun untagged deleted reclaimedBytes } userErrors { code message field host }';
+
+async function removeImages(input: Record<string, unknown>): Promise<Payload> {
+  return (await query<{ removeImages: Payload }>(hangar.url, hangar.token, `mutation($input: RemoveImagesInput!) { removeImages(input: $input) { ${REMOVAL} } }`, { input })).removeImages;
+}
+
+async function pruneImages(input: Record<string, unknown>): Promise<Payload> {
+  return (await query<{ pruneImages: Payload }>(hangar.url, hangar.token, `mutation($input: PruneImagesInput!) { pruneImages(input: $input) { ${REMOVAL} } }`, { input })).pruneImages;
+}
+
+/** A dry run changes nothing and predicts the real run exactly; returns the real run. */
+async function dryThenReal(kind: 'remove' | 'prune', input: Record<string, unknown>, engines: EngineName[]): Promise<Payload> {
+  const call = kind === 'remove' ? removeImages : pruneImages;
+  const before = await Promise.all(engines.map(state));
+  const dry = await call({ ...input, dryRun: true });
+  expect(await Promise.all(engines.map(state))).toEqual(before);
+  const real = await call({ ...input, dryRun: false });
+  expect(real.userErrors).toEqual(dry.userErrors);
+  const view = (p: Payload, ordered: boolean) =>
+    p.results.map((r) => ({
+      host: r.host,
+      untagged: ordered ? r.untagged : [...r.untagged].sort(),
+      deleted: ordered ? r.deleted : [...r.deleted].sort(),
+      reclaimedBytes: r.reclaimedBytes,
+    }));
+  // The engine prunes in Go map order (random): compare prune records as sets, remove records in order.
+  expect(view(real, kind === 'remove')).toEqual(view(dry, kind === 'remove'));
+  expect(dry.results.every((r) => r.dryRun)).toBe(true);
+  expect(real.results.every((r) => !r.dryRun)).toBe(true);
+  return real;
+}
+
+describe('tagImage', () => {
+  it('tags as `docker tag` does and answers the tagged image', async () => {
+    const target = `mut-${run}/tagged:v1`;
+    const data = await query<{ tagImage: { image: { imageId: string; repoTags: string[] } | null; userErrors: UserErrorView[] } }>(
+      hangar.url,
+      hangar.token,
+      'mutation($input: TagImageInput!) { tagImage(input: $input) { image { imageId repoTags } userErrors { code message field host } } }',
+      { input: { host: 'gamma', source: info.seed.baseRef, target } },
+    );
+    const id = (await sandbox.docker('gamma', ['image', 'inspect', target, '--format', '{{.Id}}'])).stdout.trim();
+    expect(data.tagImage.userErrors).toEqual([]);
+    expect(data.tagImage.image!.imageId).toBe(id);
+    expect(id).toBe(info.seed.engines.gamma.imageIds[info.seed.baseRef]);
+    expect(data.tagImage.image!.repoTags).toContain(target);
+    // the name alone means latest, as in docker
+    await query(hangar.url, hangar.token, 'mutation($input: TagImageInput!) { tagImage(input: $input) { userErrors { code } } }', {
+      input: { host: 'gamma', source: target, target: `mut-${run}/tagged` },
+    });
+    expect(await exists('gamma', `mut-${run}/tagged:latest`)).toBe(true);
+  });
+
+  it.each([
+    ['a digest target', { source: 'hangar-test/base:1.0', target: `x/y@sha256:${'a'.repeat(64)}` }, 'BAD_REQUEST', 'target'],
+    ['an upper-case target', { source: 'hangar-test/base:1.0', target: 'X/Y:1' }, 'BAD_REQUEST', 'target'],
+    ['a missing source', { source: 'hangar-test/nope:1', target: 'x/y:1' }, 'NOT_FOUND', 'source'],
+    ['an unknown host', { host: 'nope', source: 'a', target: 'b' }, 'HOST_NOT_FOUND', 'host'],
+  ])('refuses %s with a user error', async (_name, input, code, field) => {
+    const before = await state('gamma');
+    const data = await query<{ tagImage: { image: unknown; userErrors: UserErrorView[] } }>(
+      hangar.url,
+      hangar.token,
+      'mutation($input: TagImageInput!) { tagImage(input: $input) { image { imageId } userErrors { code message field host } } }',
+      { input: { host: 'gamma', ...input } },
+    );
+    expect(data.tagImage.image).toBeNull();
+    expect(data.tagImage.userErrors[0]).toMatchObject({ code, field: ['input', field] });
+    expect(await state('gamma')).toBe(before);
+  });
+});
+
+describe('removeImages', () => {
+  it('by tag: untags one of several tags, then removes the image with its last tag, as docker rmi', async () => {
+    const [a, b] = [`mut-${run}/two:a`, `mut-${run}/two:b`];
+    const id = await build('alpha', [a, b]);
+    const first = await dryThenReal('remove', { hosts: ['alpha'], refs: [a] }, ['alpha']);
+    expect(first.results).toEqual([{ host: 'alpha', dryRun: false, untagged: [a], deleted: [], reclaimedBytes: 0 }]);
+    expect(await exists('alpha', id)).toBe(true);
+    const second = await dryThenReal('remove', { hosts: ['alpha'], refs: [b] }, ['alpha']);
+    expect(second.results[0]!.untagged).toEqual([b]);
+    expect(second.results[0]!.deleted[0]).toBe(id);
+    expect(second.results[0]!.reclaimedBytes).toBeGreaterThan(0);
+    expect(await exists('alpha', id)).toBe(false);
+  });
+
+  it('by ID prefix', async () => {
+    const id = await build('beta', [`mut-${run}/prefix:1`]);
+    const ids = (await sandbox.docker('beta', ['image', 'ls', '-a', '-q', '--no-trunc'])).stdout.trim().split('\n');
+    let length = 4;
+    while (ids.filter((other) => other.startsWith(id.slice(0, 7 + length))).length > 1) length++;
+    const real = await dryThenReal('remove', { hosts: ['beta'], refs: [id.slice(7, 7 + length)] }, ['beta']);
+    expect(real.results[0]!.untagged).toEqual([`mut-${run}/prefix:1`]);
+    expect(real.results[0]!.deleted[0]).toBe(id);
+    expect(await exists('beta', id)).toBe(false);
+  });
+
+  it('an ambiguous prefix deletes nothing, not even the other refs of the call', async () => {
+    const keep = `mut-${run}/keep:1`;
+    await build('alpha', [keep]);
+    const ids = (await sandbox.docker('alpha', ['image', 'ls', '-a', '-q', '--no-trunc'])).stdout.trim().split('\n').map((id) => id.slice(7));
+    const counts = new Map<string, number>();
+    for (const id of new Set(ids)) counts.set(id[0]!, (counts.get(id[0]!) ?? 0) + 1);
+    const prefix = [...counts].find(([, count]) => count > 1)![0];
+    const before = await state('alpha');
+    for (const dryRun of [true, false]) {
+      const payload = await removeImages({ hosts: ['alpha'], refs: [keep, prefix], force: true, dryRun });
+      expect(payload.results).toEqual([]);
+      expect(payload.userErrors).toEqual([{ code: 'AMBIGUOUS_REFERENCE', message: expect.stringContaining('nothing was removed'), field: ['input', 'refs'], host: 'alpha' }]);
+    }
+    expect(await state('alpha')).toBe(before);
+  });
+
+  it('by filter across two hosts, like docker rmi $(docker images -q FILTER)', async () => {
+    for (const engine of ['alpha', 'beta'] as const) {
+      await build(engine, [`mutf-${run}/a:1`]);
+      await build(engine, [`mutf-${run}/b:1`]);
+    }
+    const real = await dryThenReal('remove', { hosts: ['alpha', 'beta'], filter: { reference: [`mutf-${run}/*`] } }, ['alpha', 'beta']);
+    expect(real.results.map((r) => r.host).sort()).toEqual(['alpha', 'beta']);
+    for (const result of real.results) expect(result.untagged.sort()).toEqual([`mutf-${run}/a:1`, `mutf-${run}/b:1`]);
+    for (const engine of ['alpha', 'beta'] as const) {
+      expect((await sandbox.docker(engine, ['image', 'ls', '-q', '-f', `reference=mutf-${run}/*`])).stdout.trim()).toBe('');
+    }
+  });
+
+  it('an image a container uses: a conflict without force, removed with force', async () => {
+    const ref = `mut-${run}/used:1`;
+    const id = await build('gamma', [ref]);
+    await sandbox.docker('gamma', ['create', '--name', `used-${run}`, ref]);
+    const refused = await dryThenReal('remove', { hosts: ['gamma'], refs: [ref] }, ['gamma']);
+    expect(refused.results).toEqual([{ host: 'gamma', dryRun: false, untagged: [], deleted: [], reclaimedBytes: 0 }]);
+    expect(refused.userErrors).toEqual([{ code: 'CONFLICT', message: expect.stringMatching(/must force.*container .* is using its referenced image/), field: ['input', 'refs', '0'], host: 'gamma' }]);
+    expect(await exists('gamma', ref)).toBe(true);
+    const forced = await dryThenReal('remove', { hosts: ['gamma'], refs: [ref], force: true }, ['gamma']);
+    expect(forced.results[0]!.untagged).toEqual([ref]);
+    // The image and its untagged build parent go; its layers stay, held by the container.
+    expect(forced.results[0]!.deleted[0]).toBe(id);
+    expect(forced.results[0]!.reclaimedBytes).toBe(0);
+    expect(await exists('gamma', ref)).toBe(false);
+  });
+
+  it('an image with several tags removed by ID needs force, as in docker', async () => {
+    const id = await build('beta', [`mut-${run}/multi:a`, `mut-${run}/multi:b`]);
+    const refused = await dryThenReal('remove', { hosts: ['beta'], refs: [id] }, ['beta']);
+    expect(refused.userErrors[0]).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/must be forced\) - image is referenced in multiple repositories/) });
+    const forced = await dryThenReal('remove', { hosts: ['beta'], refs: [id], force: true }, ['beta']);
+    expect(forced.results[0]!.untagged.sort()).toEqual([`mut-${run}/multi:a`, `mut-${run}/multi:b`]);
+    expect(forced.results[0]!.deleted[0]).toBe(id);
+  });
+
+  it('a parent with a child image cannot be removed, even with force', async () => {
+    const parent = `mut-${run}/parent:1`;
+    await build('alpha', [parent]);
+    await sandbox.docker('alpha', ['build', '-q', '-t', `mut-${run}/child:1`, '-'], { input: `FROM ${parent}\nRUN echo child > /child\n` });
+    const parentId = (await sandbox.docker('alpha', ['image', 'inspect', parent, '--format', '{{.Id}}'])).stdout.trim();
+    const refused = await dryThenReal('remove', { hosts: ['alpha'], refs: [parentId], force: true }, ['alpha']);
+    expect(refused.userErrors[0]).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/cannot be forced\) - image has dependent child images/) });
+    // Untagging the parent by name works and leaves the image for its child.
+    const untagged = await dryThenReal('remove', { hosts: ['alpha'], refs: [parent] }, ['alpha']);
+    expect(untagged.results[0]).toMatchObject({ untagged: [parent], deleted: [] });
+    expect(await exists('alpha', parentId)).toBe(true);
+    // Removing the child now prunes the untagged parent too, unless noPrune.
+    const childId = (await sandbox.docker('alpha', ['image', 'inspect', `mut-${run}/child:1`, '--format', '{{.Id}}'])).stdout.trim();
+    const removed = await dryThenReal('remove', { hosts: ['alpha'], refs: [`mut-${run}/child:1`] }, ['alpha']);
+    expect(removed.results[0]!.deleted).toContain(childId);
+    expect(removed.results[0]!.deleted).toContain(parentId);
+  });
+
+  it('a missing image is NOT_FOUND for that ref; the other refs are still removed', async () => {
+    const ref = `mut-${run}/present:1`;
+    await build('gamma', [ref]);
+    const real = await dryThenReal('remove', { hosts: ['gamma'], refs: [`mut-${run}/absent:1`, ref] }, ['gamma']);
+    expect(real.userErrors).toEqual([{ code: 'NOT_FOUND', message: expect.stringContaining('absent'), field: ['input', 'refs', '0'], host: 'gamma' }]);
+    expect(real.results[0]!.untagged).toEqual([ref]);
+  });
+
+  it.each([
+    [{ refs: ['Bad/Name'] }, 'BAD_REQUEST'],
+    [{ refs: [] }, 'BAD_REQUEST'],
+    [{}, 'BAD_REQUEST'],
+    [{ refs: ['a'], filter: { dangling: true } }, 'BAD_REQUEST'],
+    [{ refs: ['a'], hosts: ['nope'] }, 'HOST_NOT_FOUND'],
+    [{ filter: { until: 'soon' } }, 'BAD_REQUEST'],
+  ])('bad input %j is a user error and removes nothing', async (input, code) => {
+    const before = await state('alpha');
+    const payload = await removeImages({ hosts: ['alpha'], ...input });
+    expect(payload.results).toEqual([]);
+    expect(payload.userErrors[0]?.code).toBe(code);
+    expect(await state('alpha')).toBe(before);
+  });
+});
+
+describe('pruneImages', () => {
+  it('dangling only, restricted by label: the dry run lists what the real prune deletes and the bytes it frees', async () => {
+    for (const engine of ['alpha', 'beta'] as const) {
+      await build(engine, [`mutp-${run}/d:1`]);
+      await build(engine, [`mutp-${run}/d:1`]); // the first build is now dangling
+    }
+    const real = await dryThenReal('prune', { hosts: ['alpha', 'beta'], label: [LABEL] }, ['alpha', 'beta']);
+    for (const result of real.results) {
+      expect(result.deleted.length).toBeGreaterThanOrEqual(2); // the image and its unique layer
+      expect(result.reclaimedBytes).toBeGreaterThan(0);
+    }
+    for (const engine of ['alpha', 'beta'] as const) expect(await exists(engine, `mutp-${run}/d:1`)).toBe(true);
+  });
+
+  it('all unused images with until and label: nothing before the images existed, then all of them', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    await build('gamma', [`mutp-${run}/all:1`]);
+    await build('gamma', [`mutp-${run}/all:2`]);
+    const none = await dryThenReal('prune', { hosts: ['gamma'], all: true, label: [LABEL], until: '2000-01-01T00:00:00Z' }, ['gamma']);
+    expect(none.results[0]!.deleted).toEqual([]);
+    const all = await dryThenReal('prune', { hosts: ['gamma'], all: true, label: [LABEL], labelNot: ['org.hangar.never=1'] }, ['gamma']);
+    expect(all.results[0]!.untagged).toEqual(expect.arrayContaining([`mutp-${run}/all:1`, `mutp-${run}/all:2`]));
+    expect(await exists('gamma', `mutp-${run}/all:1`)).toBe(false);
+    expect(since < new Date().toISOString()).toBe(true);
+  });
+
+  it('keeps images that carry the label! filter', async () => {
+    await build('beta', [`mutp-${run}/kept:1`], 'LABEL org.hangar.keep=yes');
+    const real = await dryThenReal('prune', { hosts: ['beta'], all: true, label: [LABEL], labelNot: ['org.hangar.keep=yes'] }, ['beta']);
+    expect(real.results[0]!.untagged).not.toContain(`mutp-${run}/kept:1`);
+    expect(await exists('beta', `mutp-${run}/kept:1`)).toBe(true);
+  });
+
+  it.each([
+    [{ until: 'tomorrow' }, 'BAD_REQUEST'],
+    [{ label: ['=x'] }, 'BAD_REQUEST'],
+    [{ hosts: ['nope'] }, 'HOST_NOT_FOUND'],
+  ])('bad input %j is a user error and prunes nothing', async (input, code) => {
+    const payload = await pruneImages({ all: true, label: [LABEL], ...input });
+    expect(payload.results).toEqual([]);
+    expect(payload.userErrors[0]?.code).toBe(code);
+  });
+});
+
+describe('audit trail', () => {
+  it('records every mutation with who, what, where and outcome, and no secret', async () => {
+    const result = await graphql<{ auditLog: { nodes: { action: string; hosts: string[]; outcome: string; target: string; actor: { name: string; role: string; tokenId: string } }[] } }>(
+      hangar.url,
+      hangar.token,
+      '{ auditLog(first: 500) { nodes { id at action hosts outcome target detail actor { name role tokenId } } pageInfo { hasNextPage endCursor } } }',
+    );
+    const nodes = result.data!.auditLog.nodes;
+    const actions = new Set(nodes.map((n) => n.action));
+    for (const action of ['tagImage', 'removeImages', 'pruneImages']) expect(actions).toContain(action);
+    expect(nodes.some((n) => n.outcome === 'dry-run')).toBe(true);
+    expect(nodes.some((n) => n.action === 'removeImages' && n.target.includes(`mut-${run}/two:a`))).toBe(true);
+    expect(nodes[0]!.actor.role).toBe('admin');
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(hangar.token);
+    expect(text).not.toContain(info.registry.password);
+    const older = await graphql(hangar.url, hangar.token, '{ auditLog(first: 1, after: "nonsense") { nodes { id } } }');
+    expect(older.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+});
