@@ -295,6 +295,81 @@ describe('pruneImages', () => {
   });
 });
 
+describe('commitContainer', () => {
+  const COMMIT = `mutation($input: CommitContainerInput!) { commitContainer(input: $input) {
+    image { imageId repoTags details { author comment config { cmd env exposedPorts labels { key value } user workingDir volumes entrypoint onBuild } } }
+    userErrors { code message field host } } }`;
+
+  interface CommitPayload {
+    commitContainer: { image: { imageId: string; repoTags: string[] } | null; userErrors: UserErrorView[] };
+  }
+
+  it('commits a container with author, message and every kind of change, as docker inspect shows them', async () => {
+    const name = `commit-${run}`;
+    await sandbox.docker('alpha', ['run', '--network', 'none', '--name', name, info.seed.baseRef, 'sh', '-c', 'echo committed > /committed']);
+    const changes = [
+      'CMD ["sh", "-c", "cat /committed"]',
+      'ENTRYPOINT ["/bin/sh", "-c"]',
+      'ENV GREETING=hello OTHER="two words"',
+      'EXPOSE 8080/tcp 9090/udp',
+      'LABEL org.hangar.committed=yes',
+      'USER nobody',
+      'WORKDIR /srv',
+      'VOLUME ["/data"]',
+      'ONBUILD RUN echo child',
+    ];
+    const data = await query<CommitPayload>(hangar.url, hangar.token, COMMIT, {
+      input: { host: 'alpha', container: name, repo: `mut-${run}/committed`, tag: 'v1', author: 'Ada <ada@example.com>', message: 'saved state', changes },
+    });
+    expect(data.commitContainer.userErrors).toEqual([]);
+    const { stdout } = await sandbox.docker('alpha', ['image', 'inspect', `mut-${run}/committed:v1`]);
+    const raw = (JSON.parse(stdout) as any[])[0];
+    expect(data.commitContainer.image!.imageId).toBe(raw.Id);
+    expect(raw.Author).toBe('Ada <ada@example.com>');
+    expect(raw.Comment).toBe('saved state');
+    expect(raw.Config.Cmd).toEqual(['sh', '-c', 'cat /committed']);
+    expect(raw.Config.Entrypoint).toEqual(['/bin/sh', '-c']);
+    expect(raw.Config.Env).toEqual(expect.arrayContaining(['GREETING=hello', 'OTHER=two words']));
+    expect(Object.keys(raw.Config.ExposedPorts).sort()).toEqual(['8080/tcp', '9090/udp']);
+    expect(raw.Config.Labels['org.hangar.committed']).toBe('yes');
+    expect(raw.Config.User).toBe('nobody');
+    expect(raw.Config.WorkingDir).toBe('/srv');
+    expect(Object.keys(raw.Config.Volumes)).toEqual(['/data']);
+    expect(raw.Config.OnBuild).toEqual(['RUN echo child']);
+    // The container's file is in the image.
+    const cat = await sandbox.docker('alpha', ['run', '--rm', '--network', 'none', '--entrypoint', 'cat', `mut-${run}/committed:v1`, '/committed']);
+    expect(cat.stdout.trim()).toBe('committed');
+  });
+
+  it('a bad change is a user error naming it, and no image is created', async () => {
+    const name = `commit-bad-${run}`;
+    await sandbox.docker('alpha', ['create', '--name', name, info.seed.baseRef]);
+    const before = await state('alpha');
+    const data = await query<CommitPayload>(hangar.url, hangar.token, COMMIT, {
+      input: { host: 'alpha', container: name, repo: `mut-${run}/bad`, changes: ['ENV OK=1', 'RUN echo no', 'EXPOSE 99999', 'FROBNICATE x'] },
+    });
+    expect(data.commitContainer.image).toBeNull();
+    expect(data.commitContainer.userErrors.map((e) => [e.code, e.field])).toEqual([
+      ['BAD_REQUEST', ['input', 'changes', '1']],
+      ['BAD_REQUEST', ['input', 'changes', '2']],
+      ['BAD_REQUEST', ['input', 'changes', '3']],
+    ]);
+    expect(data.commitContainer.userErrors[0]!.message).toMatch(/RUN/);
+    expect(await state('alpha')).toBe(before);
+  });
+
+  it.each([
+    [{ container: 'no-such-container' }, 'NOT_FOUND', 'container'],
+    [{ container: 'hangar-keep', repo: 'Bad/Repo' }, 'BAD_REQUEST', 'repo'],
+    [{ container: 'hangar-keep', tag: 'v1' }, 'BAD_REQUEST', 'repo'],
+  ])('%j is a user error', async (input, code, field) => {
+    const before = await state('beta');
+    const data = await query<CommitPayload>(hangar.url, hangar.token, COMMIT, { input: { host: 'beta', ...input } });
+    expect(data.commitContainer.userErrors[0]).toMatchObject({ code, field: ['input', field] });
+    expect(await state('beta')).toBe(before);
+  });
+});
+
 describe('audit trail', () => {
   it('records every mutation with who, what, where and outcome, and no secret', async () => {
     const result = await graphql<{ auditLog: { nodes: { action: string; hosts: string[]; outcome: string; target: string; actor: { name: string; role: string; tokenId: string } }[] } }>(
@@ -304,7 +379,7 @@ describe('audit trail', () => {
     );
     const nodes = result.data!.auditLog.nodes;
     const actions = new Set(nodes.map((n) => n.action));
-    for (const action of ['tagImage', 'removeImages', 'pruneImages']) expect(actions).toContain(action);
+    for (const action of ['tagImage', 'removeImages', 'pruneImages', 'commitContainer']) expect(actions).toContain(action);
     expect(nodes.some((n) => n.outcome === 'dry-run')).toBe(true);
     expect(nodes.some((n) => n.action === 'removeImages' && n.target.includes(`mut-${run}/two:a`))).toBe(true);
     expect(nodes[0]!.actor.role).toBe('admin');

@@ -34,3 +34,4 @@ export { DeletePlanner, DeleteConflict, planPrune, type DeleteRecord, type Prune
 export type { StoreSnapshot, StoreImage, StoreContainer } from './images/store-snapshot.js';
 export { snapshotHost, resolveForDelete, planRemoval, executeRemoval, pruneImages, type RemovalOutcome, type RemovalProblem, type RemovalPlan } from './images/image-removal.js';
 export { tagImage, parseTagTarget } from './images/image-tagging.js';
+export { commitContainer, checkCommit, CommitChangesError, type CommitRequest } from './images/image-commit.js';

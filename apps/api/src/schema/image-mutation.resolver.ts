@@ -1,4 +1,6 @@
 import {
+  commitContainer,
+  CommitChangesError,
   executeRemoval,
   fanOut,
   HangarError,
@@ -14,7 +16,7 @@ import {
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { HangarContext } from '../context.js';
 import { Image } from './image.type.js';
-import { ImageRemoval, PruneImagesInput, PruneImagesPayload, RemoveImagesInput, RemoveImagesPayload, TagImageInput, TagImagePayload } from './image-mutation.types.js';
+import { CommitContainerInput, CommitContainerPayload, ImageRemoval, PruneImagesInput, PruneImagesPayload, RemoveImagesInput, RemoveImagesPayload, TagImageInput, TagImagePayload } from './image-mutation.types.js';
 import { UserError } from './user-error.type.js';
 
 /** Hosts named in a mutation input: unknown names are user errors, not silently skipped. */
@@ -75,6 +77,37 @@ export class ImageMutationResolver {
       action: 'tagImage',
       hosts: [input.host],
       target: { source: input.source, target: input.target },
+      outcome: payload.userErrors.length ? 'failed' : 'ok',
+      detail: payload.userErrors[0]?.message ?? payload.image?.imageId,
+    });
+    return payload;
+  }
+
+  @Mutation(() => CommitContainerPayload, { description: '`docker commit`: makes an image of a container’s changes, with author, message and Dockerfile changes.' })
+  async commitContainer(
+    @Ctx() context: HangarContext,
+    @Arg('input', () => CommitContainerInput, { description: 'Container, new name, and what to change.' }) input: CommitContainerInput,
+  ): Promise<CommitContainerPayload> {
+    const payload = Object.assign(new CommitContainerPayload(), { userErrors: [] as UserError[] });
+    if (!context.hosts.has(input.host)) {
+      payload.userErrors.push(UserError.of('HOST_NOT_FOUND', `no host named "${input.host}"`, { field: ['input', 'host'], host: input.host }));
+    } else {
+      try {
+        payload.image = Image.from(await commitContainer(context.hosts.client(input.host), input.host, input));
+      } catch (error) {
+        if (error instanceof CommitChangesError) {
+          payload.userErrors.push(...error.problems.map((p) => UserError.of('BAD_REQUEST', p.message, { field: ['input', 'changes', String(p.index)], host: input.host })));
+        } else {
+          const failure = HangarError.from(error);
+          const field = /^tag:|refusing|invalid reference/.test(failure.message) ? 'repo' : failure.code === 'NOT_FOUND' || /container/.test(failure.message) ? 'container' : undefined;
+          payload.userErrors.push(UserError.from(failure, { host: input.host, ...(field ? { field: ['input', field] } : {}) }));
+        }
+      }
+    }
+    await context.audit.record(context.principal, {
+      action: 'commitContainer',
+      hosts: [input.host],
+      target: { container: input.container, repo: input.repo, tag: input.tag, author: input.author, message: input.message, changes: input.changes, pause: input.pause },
       outcome: payload.userErrors.length ? 'failed' : 'ok',
       detail: payload.userErrors[0]?.message ?? payload.image?.imageId,
     });

@@ -102,3 +102,39 @@ export class PruneImagesPayload {
   @Field(() => [UserError], { description: 'Hosts that could not be pruned, and bad input.' })
   userErrors!: UserError[];
 }
+
+@InputType({ description: '`docker commit`: a container’s changes become a new image.' })
+export class CommitContainerInput {
+  @Field(() => String, { description: 'The host.' })
+  host!: string;
+
+  @Field(() => String, { description: 'Container name or ID.' })
+  container!: string;
+
+  @Field(() => String, { nullable: true, description: 'Repository of the new image; untagged when left out.' })
+  repo?: string;
+
+  @Field(() => String, { nullable: true, description: 'Tag of the new image (`latest` when a repo is given without one).' })
+  tag?: string;
+
+  @Field(() => String, { nullable: true, description: '`--author`.' })
+  author?: string;
+
+  @Field(() => String, { nullable: true, description: '`--message`: the commit message (image comment).' })
+  message?: string;
+
+  @Field(() => [String], { nullable: true, description: '`--change`: Dockerfile instructions (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, USER, VOLUME, WORKDIR), one per entry, checked before the engine sees them.' })
+  changes?: string[];
+
+  @Field(() => Boolean, { nullable: true, description: '`--pause`: pause the container while committing (default true).' })
+  pause?: boolean;
+}
+
+@ObjectType({ description: 'The result of commitContainer.' })
+export class CommitContainerPayload {
+  @Field(() => Image, { nullable: true, description: 'The new image; null when nothing was committed.' })
+  image?: Image;
+
+  @Field(() => [UserError], { description: 'Why nothing was committed, if so (one entry per bad change).' })
+  userErrors!: UserError[];
+}
