@@ -5,7 +5,14 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { EngineReader, HostRegistry, RegistryDirectory, type HangarConfig } from '@hangar/core';
+import { CredentialStore, JobQueues, loadSecretKey, redisConnectionOptions } from '@hangar/jobs';
+import { startWorkerPool } from '@hangar/worker';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { useServer } from 'graphql-ws/use/ws';
+import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import type { Principal } from './auth/token-store.js';
+import { JobEventsHub } from './jobs/job-events.js';
 import type { Redis } from 'ioredis';
 import { AuditLog } from './audit/audit-log.js';
 import { bearerAuth } from './auth/bearer-auth.js';
@@ -24,6 +31,8 @@ export interface StartHangarOptions {
   log?: (line: string) => void;
   /** HANGAR_ADMIN_TOKEN; undefined lets Hangar generate one at the first start. */
   adminToken?: string;
+  /** Run job workers in this process too (default true; `npm start` runs API and workers together). */
+  workers?: boolean;
 }
 
 /** A running Hangar API. */
@@ -81,11 +90,58 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     const registries = new RegistryDirectory(config.registries);
     const audit = new AuditLog(redis);
 
+    const connection = redisConnectionOptions(redisUrl);
+    const queues = new JobQueues(connection);
+    cleanup.push(() => queues.close());
+    await queues.applyConcurrency(Object.fromEntries(config.hosts.map((h) => [h.name, h.maxConcurrentJobs])));
+    const jobEvents = new JobEventsHub(queues, redis, connection, hosts.names(), log);
+    cleanup.push(() => jobEvents.close());
+    await jobEvents.ready();
+    const credentials = new CredentialStore(redis, loadSecretKey(process.env.HANGAR_SECRET_KEY, join(config.dataDir, 'secret.key')), config.registries);
+    if (options.workers !== false) {
+      const pool = await startWorkerPool({ config, redisUrl, log, hosts });
+      cleanup.push(() => pool.close());
+    }
+    const contextFor = (principal: Principal, signal?: AbortSignal): HangarContext => ({
+      principal,
+      hosts,
+      config,
+      registries,
+      audit,
+      redis,
+      queues,
+      jobEvents,
+      credentials,
+      reader: new EngineReader(hosts, signal),
+    });
+
     const app = express();
     app.disable('x-powered-by');
     const httpServer: Server = createServer(app);
+    const schema = await buildHangarSchema();
+    // Subscriptions: graphql-ws on the same path; the token goes in connection_init's `authorization`.
+    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+    const ws = useServer<Record<string, unknown>, { principal?: Principal }>(
+      {
+        schema,
+        onConnect: async (ctx) => {
+          const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+          const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] : undefined;
+          const principal = token ? await tokens.verify(token) : undefined;
+          if (!principal) return false;
+          ctx.extra.principal = principal;
+          return true;
+        },
+        context: (ctx) => contextFor(ctx.extra.principal!),
+      },
+      wsServer,
+    );
+    cleanup.push(async () => {
+      await ws.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    });
     const apollo = new ApolloServer<HangarContext>({
-      schema: await buildHangarSchema(),
+      schema,
       plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), engineCallsPlugin()],
       formatError: makeFormatError(log),
       includeStacktraceInErrorResponses: false,
@@ -101,7 +157,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
         res.on('close', () => {
           if (!res.writableFinished) disconnected.abort();
         });
-        return { principal: req.principal!, hosts, config, registries, audit, reader: new EngineReader(hosts, disconnected.signal) };
+        return contextFor(req.principal!, disconnected.signal);
       },
     }));
     app.use('/api/v1', bearerAuth(tokens), archiveRoutes({ hosts, audit, config, log }));

@@ -1,4 +1,7 @@
 import type { EngineReader, HangarConfig, HostRegistry, RegistryDirectory } from '@hangar/core';
+import type { CredentialStore, JobQueues } from '@hangar/jobs';
+import type { Redis } from 'ioredis';
+import type { JobEventsHub } from './jobs/job-events.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Principal } from './auth/token-store.js';
 
@@ -9,6 +12,10 @@ export interface HangarContext {
   config: HangarConfig;
   registries: RegistryDirectory;
   audit: AuditLog;
+  redis: Redis;
+  queues: JobQueues;
+  jobEvents: JobEventsHub;
+  credentials: CredentialStore;
   /** Memoises engine reads for this one request, so no engine endpoint is asked twice. */
   reader: EngineReader;
 }

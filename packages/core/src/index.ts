@@ -35,3 +35,6 @@ export type { StoreSnapshot, StoreImage, StoreContainer } from './images/store-s
 export { snapshotHost, resolveForDelete, planRemoval, executeRemoval, pruneImages, type RemovalOutcome, type RemovalProblem, type RemovalPlan } from './images/image-removal.js';
 export { tagImage, parseTagTarget } from './images/image-tagging.js';
 export { commitContainer, checkCommit, CommitChangesError, type CommitRequest } from './images/image-commit.js';
+export * from './archives/index.js';
+export * from './operations/index.js';
+export { watchImageEvents, type ImageEvent } from './images/image-events.js';

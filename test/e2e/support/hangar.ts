@@ -15,12 +15,12 @@ export interface TestHangar extends Hangar {
 }
 
 /** Starts Hangar in this process on a free port, on the sandbox's Redis, with the given hosts. */
-export async function startTestHangar(info: SandboxInfo, input: HangarConfigInput): Promise<TestHangar> {
+export async function startTestHangar(info: SandboxInfo, input: HangarConfigInput, options: { workers?: boolean } = {}): Promise<TestHangar> {
   const token = `hgr_test_${randomBytes(16).toString('hex')}`;
   const config = parseConfig(
     { listen: { host: '127.0.0.1', port: 0 }, redis: { url: info.redisUrl }, dataDir: `${info.dir}/hangar`, ...input },
     { env: {} },
   );
-  const hangar = await startHangar(config, { adminToken: token, log: () => {} });
+  const hangar = await startHangar(config, { adminToken: token, log: () => {}, workers: options.workers ?? true });
   return Object.assign(hangar, { token });
 }

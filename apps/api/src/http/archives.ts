@@ -1,6 +1,18 @@
-import type { HangarConfig, HostRegistry } from '@hangar/core';
-import { Router } from 'express';
-import type { AuditLog } from '../audit/audit-log.js';
+import { pipeline } from 'node:stream/promises';
+import {
+  exportImages,
+  HangarError,
+  importImage,
+  loadImages,
+  NotATarError,
+  redactCredentialsIn,
+  redactUrl,
+  UploadTooLargeError,
+  type HangarConfig,
+  type HostRegistry,
+} from '@hangar/core';
+import { Router, type Request, type Response } from 'express';
+import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
 
 export interface ArchiveRouteDeps {
   hosts: HostRegistry;
@@ -9,8 +21,244 @@ export interface ArchiveRouteDeps {
   log: (line: string) => void;
 }
 
+/** HTTP status of each error code; anything unknown is a 500 whose details stay in the log. */
+const STATUS: Record<string, number> = {
+  BAD_REQUEST: 400,
+  AMBIGUOUS_REFERENCE: 400,
+  HOST_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  ABORTED: 499,
+  HOST_UNREACHABLE: 502,
+  TLS_ERROR: 502,
+  ENGINE_ERROR: 502,
+  ENGINE_UNSUPPORTED: 502,
+  REGISTRY_UNREACHABLE: 502,
+  REGISTRY_AUTH_FAILED: 502,
+  REGISTRY_ERROR: 502,
+  HOST_TIMEOUT: 504,
+};
+
+/** The code and message a client gets for an error (never a stack). */
+function describeError(error: unknown): { status: number; code: string; message: string; host?: string } {
+  if (error instanceof UploadTooLargeError) return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: error.message, ...(error.host ? { host: error.host } : {}) };
+  if (error instanceof HangarError && STATUS[error.code]) return { status: STATUS[error.code]!, code: error.code, message: error.message, ...(error.host ? { host: error.host } : {}) };
+  return { status: 500, code: 'INTERNAL', message: 'internal error; the server log has the details' };
+}
+
+const safeText = (text: string) => redactCredentialsIn(text);
+
+class QueryError extends HangarError {
+  constructor(message: string) {
+    super('BAD_REQUEST', message);
+  }
+}
+
+/** Every value of a repeatable query parameter (`?ref=a&ref=b`). */
+function many(req: Request, ...names: string[]): string[] {
+  const query = req.query as Record<string, unknown>;
+  return names.flatMap((name) => {
+    const value = query[name];
+    if (value === undefined) return [];
+    const values = Array.isArray(value) ? value : [value];
+    if (!values.every((v): v is string => typeof v === 'string')) throw new QueryError(`${name}: give plain values (${name}=a&${name}=b)`);
+    return values;
+  });
+}
+
+/** A query parameter given at most once. */
+function one(req: Request, name: string): string | undefined {
+  const values = many(req, name);
+  if (values.length > 1) throw new QueryError(`${name}: give it once`);
+  return values[0];
+}
+
+function onlyParams(req: Request, allowed: string[]): void {
+  const unknown = Object.keys(req.query as object).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) throw new QueryError(`unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; this endpoint takes ${allowed.join(', ')}`);
+}
+
+/** `hangar-test-app-1.0.tar`, or a generic name for many or long references. */
+function archiveName(host: string, refs: string[]): string {
+  const base = refs.map((ref) => ref.replace(/^sha256:/, '').replace(/[^A-Za-z0-9._-]+/g, '-')).join('_');
+  return base.length > 0 && base.length <= 120 ? `${base}.tar` : `${host}-${refs.length}-images.tar`;
+}
+
+/** A request body is coming (a length above 0, or chunked). */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && Number(length) > 0) || req.headers['transfer-encoding'] !== undefined;
+}
+
+/** How much of a refused upload is read (and dropped) so the client can finish sending and read the answer. */
+const LINGER_MS = 3_000;
+const LINGER_BYTES = 64 * 1024 ** 2;
+
+/**
+ * Answers a refused upload once the client has sent the rest of its body (read and dropped), within LINGER_MS and
+ * LINGER_BYTES; past those, answers and closes. Many clients (fetch among them) only read the answer once their
+ * body is sent: closing at once would show them a broken pipe instead of the 413 or 400.
+ */
+function lingerThenRespond(req: Request, respond: () => void): void {
+  let dropped = 0;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    req.off('data', onData);
+    req.off('end', finish);
+    req.off('error', finish);
+    req.off('close', finish);
+    respond();
+  };
+  const onData = (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) finish();
+  };
+  const timer = setTimeout(finish, LINGER_MS);
+  req.unpipe();
+  req.on('data', onData);
+  req.once('end', finish);
+  req.once('error', finish);
+  req.once('close', finish);
+  req.resume();
+}
+
+/**
+ * Per request: a signal that aborts when the client goes away, the audit call, and how to answer an error (JSON
+ * before any byte of an answer; a cut connection after).
+ */
+function requestScope(req: Request, res: Response, deps: ArchiveRouteDeps, action: string, host: string) {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort(new HangarError('ABORTED', 'the client went away', { host }));
+  });
+  const started = Date.now();
+  let target: Record<string, unknown> = {};
+  const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  // Awaited before the answer goes out, so a client that has its answer finds the call in the audit trail.
+  const record = (outcome: AuditEntry['outcome'], detail: string) =>
+    deps.audit
+      .record(req.principal!, { action, hosts: [host], target, outcome, detail: safeText(detail) })
+      .catch((error: unknown) => deps.log(`audit ${action} on ${host}: ${(error as Error).message}`));
+  return {
+    signal: controller.signal,
+    setTarget(value: Record<string, unknown>) {
+      target = value;
+    },
+    async ok(detail: string): Promise<void> {
+      await record('ok', `${detail} in ${seconds()}`);
+    },
+    async fail(error: unknown): Promise<void> {
+      const described = describeError(error);
+      if (described.status === 500) deps.log(`${action} on ${host} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      const reason = error instanceof NotATarError ? ` (${error.reason})` : '';
+      const detail = `${described.code}: ${described.status === 500 && error instanceof Error ? error.message : described.message}${reason} after ${seconds()}`;
+      if (res.headersSent) {
+        // Part of an archive went out: cut the connection so the client cannot take it for a whole one.
+        res.destroy();
+        await record('failed', detail);
+        return;
+      }
+      await record('failed', detail);
+      const body = { errors: [{ message: safeText(described.message), extensions: { code: described.code, ...(described.host ? { host: described.host } : {}) } }] };
+      const respond = () => {
+        if (res.headersSent || res.destroyed) return;
+        // An upload not read to its end: close the connection after the answer rather than read on.
+        if (!req.complete) res.setHeader('Connection', 'close');
+        res.status(described.status).json(body);
+      };
+      if (req.complete || req.destroyed || controller.signal.aborted) return respond();
+      lingerThenRespond(req, respond);
+    },
+  };
+}
+
 /** Tar streams in and out of engines: export (docker save), load (docker load), import (docker import). */
-export function archiveRoutes(_deps: ArchiveRouteDeps): Router {
+export function archiveRoutes(deps: ArchiveRouteDeps): Router {
+  const { hosts, config } = deps;
+  const { stallTimeoutMs, maxUploadBytes } = config.archives;
   const router = Router();
+
+  const tooLarge = (req: Request, host: string) => {
+    const length = req.headers['content-length'];
+    if (length !== undefined && Number(length) > maxUploadBytes) throw new UploadTooLargeError(maxUploadBytes, host);
+  };
+
+  // HEAD would run the whole export for nothing.
+  router.head('/hosts/:host/images/export', (_req, res) => {
+    res.status(405).set('Allow', 'GET').json({ errors: [{ message: 'use GET', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  // docker save: GET /hosts/:host/images/export?ref=a&ref=b -> application/x-tar, streamed.
+  router.get('/hosts/:host/images/export', async (req: Request<{ host: string }>, res: Response) => {
+    const host = req.params.host;
+    const scope = requestScope(req, res, deps, 'exportImages', host);
+    try {
+      const refs = many(req, 'ref');
+      scope.setTarget({ refs });
+      onlyParams(req, ['ref']);
+      if (refs.length === 0) throw new QueryError('ref: at least one image reference is required (?ref=name:tag&ref=...)');
+      const archive = await exportImages(hosts.client(host), refs, { signal: scope.signal, stallTimeoutMs });
+      res.status(200).set({
+        'Content-Type': 'application/x-tar',
+        'Content-Disposition': `attachment; filename="${archiveName(host, refs)}"`,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      try {
+        await pipeline(archive, res);
+      } catch (error) {
+        throw scope.signal.aborted ? scope.signal.reason : archive.errored instanceof HangarError ? archive.errored : error;
+      }
+      await scope.ok(`${archive.bytes} bytes, ${archive.entries} tar entries`);
+    } catch (error) {
+      await scope.fail(error);
+    }
+  });
+
+  // docker load: POST /hosts/:host/images/load, body = tar.
+  router.post('/hosts/:host/images/load', async (req: Request<{ host: string }>, res: Response) => {
+    const host = req.params.host;
+    const scope = requestScope(req, res, deps, 'loadImages', host);
+    scope.setTarget({ contentLength: req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']) });
+    try {
+      onlyParams(req, []);
+      const client = hosts.client(host);
+      tooLarge(req, host);
+      const result = await loadImages(client, req, { signal: scope.signal, stallTimeoutMs, maxBytes: maxUploadBytes });
+      scope.setTarget({ bytes: result.bytes, loaded: result.loaded });
+      await scope.ok(`loaded ${result.loaded.map((image) => image.ref ?? image.imageId).join(', ') || 'nothing'} (${result.bytes} bytes)`);
+      res.status(200).json({ loaded: result.loaded });
+    } catch (error) {
+      await scope.fail(error);
+    }
+  });
+
+  // docker import: POST /hosts/:host/images/import?repo=&tag=&message=&change=... with a rootfs tar body or ?url=.
+  router.post('/hosts/:host/images/import', async (req: Request<{ host: string }>, res: Response) => {
+    const host = req.params.host;
+    const scope = requestScope(req, res, deps, 'importImage', host);
+    try {
+      const url = one(req, 'url');
+      const repo = one(req, 'repo');
+      const tag = one(req, 'tag');
+      const message = one(req, 'message');
+      const changes = many(req, 'change', 'changes');
+      scope.setTarget({ source: url === undefined ? 'upload' : 'url', ...(url !== undefined ? { url: redactUrl(url) } : {}), repo, tag, message, changes });
+      onlyParams(req, ['url', 'repo', 'tag', 'message', 'change', 'changes']);
+      const client = hosts.client(host);
+      if (url !== undefined && hasBody(req)) throw new QueryError('send the root filesystem either as the body or as ?url=, not both');
+      if (url === undefined) tooLarge(req, host);
+      const result = await importImage(client, { source: url !== undefined ? { url } : req, repo, tag, message, changes }, { signal: scope.signal, stallTimeoutMs, maxBytes: maxUploadBytes });
+      await scope.ok(`imported ${result.ref ?? result.imageId} (${result.imageId})${url === undefined ? ` from ${result.bytes} bytes` : ''}`);
+      res.status(200).json({ imageId: result.imageId, ...(result.ref ? { ref: result.ref } : {}) });
+    } catch (error) {
+      await scope.fail(error);
+    }
+  });
+
   return router;
 }

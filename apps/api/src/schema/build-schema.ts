@@ -4,17 +4,20 @@ import { buildSchema } from 'type-graphql';
 import { AuditResolver } from './audit.resolver.js';
 import { FleetResolver } from './fleet.resolver.js';
 import { ImageMutationResolver } from './image-mutation.resolver.js';
+import { JobResolver, JobSubscriptionResolver } from './job.resolver.js';
 import { HostResolver } from './host.resolver.js';
 import { ImageResolver } from './image.resolver.js';
 import { RegistryResolver, SearchResolver } from './registry.resolver.js';
+import { LocalPubSub } from '../jobs/local-pubsub.js';
 import { DateTimeScalar } from './scalars.js';
 
 /** The GraphQL schema of Hangar, built from the resolver classes. */
 export async function buildHangarSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver, ImageMutationResolver, AuditResolver],
+    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver, ImageMutationResolver, AuditResolver, JobResolver, JobSubscriptionResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
+    pubSub: new LocalPubSub(),
   });
   // type-graphql has no decorator for the root types; the schema is our reference documentation, so say it here.
   const roots: [ReturnType<GraphQLSchema['getQueryType']>, string][] = [

@@ -91,6 +91,16 @@ export const configSchema = z.strictObject({
       stallTimeoutMs: z.int().min(1000).default(120_000),
     })
     .prefault({}),
+  jobs: z
+    .strictObject({
+      /** How long a worker's claim on a running job lasts without renewal; a dead worker's jobs are taken over after it. */
+      lockDurationMs: z.int().min(1000).default(30_000),
+      /** How often workers look for jobs whose worker died. */
+      stalledIntervalMs: z.int().min(500).default(15_000),
+      /** Attempts before a job fails for good (retries only for faults that can pass). */
+      attempts: z.int().min(1).max(20).default(3),
+    })
+    .prefault({}),
   hosts: z.array(hostConfigSchema).default([]),
   registries: z.array(registryConfigSchema).default([]),
   webhooks: z

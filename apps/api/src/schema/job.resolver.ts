@@ -1,0 +1,309 @@
+import {
+  checkBuildRequest,
+  checkDockerfileChanges,
+  checkImportTarget,
+  checkImportUrl,
+  checkOperationRef,
+  describeChangeProblems,
+  findImage,
+  HangarError,
+  OperationError,
+  watchImageEvents,
+  type ImageEvent as CoreImageEvent,
+} from '@hangar/core';
+import { cancelJob, enqueueJob, jobLogs, listJobs, makeBatchId, readJob, retryJob, type JobKind as CoreJobKind, type JobView } from '@hangar/jobs';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Channel } from '../jobs/channel.js';
+import type { HangarContext } from '../context.js';
+import { BuildImageInput, CopyImageInput, HostSelectorInput, ImportImageInput, LoadImageInput, PullImageInput, PushImageInput } from './job-inputs.js';
+import { ImageEvent, Job, JobConnection, JobFilterInput, JobsPayload } from './job.type.js';
+import { paginate } from './pagination.js';
+import { UserError } from './user-error.type.js';
+
+/** Resolves names and label selectors to configured hosts; unknown names are user errors. */
+export function selectHosts(
+  context: HangarContext,
+  names: string[] | null | undefined,
+  selector: HostSelectorInput | null | undefined,
+  field: string,
+): { hosts: string[]; errors: UserError[] } {
+  const errors: UserError[] = [];
+  const chosen = new Set<string>();
+  const byName = [...(names ?? []), ...(selector?.names ?? [])];
+  for (const name of byName) {
+    if (context.hosts.has(name)) chosen.add(name);
+    else errors.push(UserError.of('HOST_NOT_FOUND', `no host named "${name}"`, { field: ['input', field], host: name }));
+  }
+  if (selector?.labels?.length) {
+    const wanted = selector.labels.map((label) => {
+      const eq = label.indexOf('=');
+      return eq < 0 ? ([label, undefined] as const) : ([label.slice(0, eq), label.slice(eq + 1)] as const);
+    });
+    for (const state of context.hosts.states()) {
+      if (wanted.every(([key, value]) => (value === undefined ? key in state.labels : state.labels[key] === value))) chosen.add(state.name);
+    }
+  }
+  if (!names && !selector) for (const name of context.hosts.names()) chosen.add(name);
+  if (chosen.size === 0 && errors.length === 0) errors.push(UserError.of('BAD_REQUEST', 'no host matches', { field: ['input', field] }));
+  return { hosts: [...chosen], errors };
+}
+
+function check(fn: () => void, field: string): UserError[] {
+  try {
+    fn();
+    return [];
+  } catch (error) {
+    if (error instanceof HangarError) return [UserError.from(error, { field: ['input', field] })];
+    throw error;
+  }
+}
+
+@Resolver(() => Job)
+export class JobResolver {
+  private async start(
+    context: HangarContext,
+    kind: CoreJobKind,
+    hosts: string[],
+    dataFor: (host: string) => unknown,
+    userErrors: UserError[],
+    audit: Record<string, unknown>,
+  ): Promise<JobsPayload> {
+    const payload = Object.assign(new JobsPayload(), { userErrors, jobs: [] as Job[] });
+    if (userErrors.length === 0) {
+      const batchId = makeBatchId();
+      payload.batchId = batchId;
+      const views: JobView[] = [];
+      for (const host of hosts) {
+        const { id } = await enqueueJob(context.queues, context.redis, { kind, host, data: dataFor(host), batchId, requestedBy: context.principal.name, attempts: context.config.jobs.attempts });
+        const view = await readJob(context.queues, context.redis, id);
+        if (view) views.push(view);
+      }
+      payload.jobs = views.map((view) => Job.from(view));
+    }
+    await context.audit.record(context.principal, {
+      action: `${kind}Image`,
+      hosts,
+      target: audit,
+      outcome: payload.userErrors.length ? 'failed' : 'ok',
+      detail: payload.userErrors[0]?.message ?? `${payload.jobs?.length ?? 0} job(s), batch ${payload.batchId}`,
+    });
+    return payload;
+  }
+
+  @Mutation(() => JobsPayload, { description: '`docker pull` onto hosts: one job per host, grouped in a batch. A pull of the same reference already running on a host is joined.' })
+  async pullImage(@Ctx() context: HangarContext, @Arg('input', () => PullImageInput, { description: 'What to pull, where.' }) input: PullImageInput): Promise<JobsPayload> {
+    const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
+    errors.push(...check(() => checkOperationRef(input.ref), 'ref'));
+    return this.start(context, 'pull', hosts, () => ({ ref: input.ref.trim(), platform: input.platform ?? undefined, registry: input.registry ?? undefined }), errors, { ref: input.ref, platform: input.platform, registry: input.registry });
+  }
+
+  @Mutation(() => JobsPayload, { description: '`docker push` from hosts, one job per host.' })
+  async pushImage(@Ctx() context: HangarContext, @Arg('input', () => PushImageInput, { description: 'What to push, from where.' }) input: PushImageInput): Promise<JobsPayload> {
+    const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
+    errors.push(...check(() => {
+      const ref = checkOperationRef(input.ref);
+      if (ref.digest) throw new OperationError('BAD_REQUEST', 'cannot push a digest reference', true);
+    }, 'ref'));
+    return this.start(context, 'push', hosts, () => ({ ref: input.ref.trim(), registry: input.registry ?? undefined }), errors, { ref: input.ref, registry: input.registry });
+  }
+
+  @Mutation(() => JobsPayload, { description: '`docker build` on hosts, one job per host; the build output is the job’s log.' })
+  async buildImage(@Ctx() context: HangarContext, @Arg('input', () => BuildImageInput, { description: 'Context, tags and options.' }) input: BuildImageInput): Promise<JobsPayload> {
+    const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
+    const given = [input.dockerfile, input.contextUpload, input.contextUrl].filter((v) => v !== undefined && v !== null).length;
+    let context_: Record<string, unknown> = {};
+    if (given !== 1) errors.push(UserError.of('BAD_REQUEST', 'give exactly one of dockerfile, contextUpload or contextUrl', { field: ['input'] }));
+    else if (input.dockerfile) context_ = { kind: 'inline', dockerfile: input.dockerfile, files: input.files ? Object.fromEntries(input.files.map((f) => [f.path, f.content])) : undefined };
+    else if (input.contextUrl) context_ = { kind: 'remote', url: input.contextUrl };
+    else {
+      const bytes = await context.redis.strlen(`{hangar}:upload:${input.contextUpload}`);
+      if (!bytes) errors.push(UserError.of('NOT_FOUND', `no uploaded context "${input.contextUpload}" (expired or never uploaded)`, { field: ['input', 'contextUpload'] }));
+      context_ = { kind: 'upload', key: input.contextUpload, bytes };
+    }
+    if (errors.length === 0 && context_.kind !== 'upload') {
+      errors.push(...check(() => checkBuildRequest({ context: context_ as never, tags: input.tags ?? [] }), 'tags'));
+    } else if (errors.length === 0) {
+      errors.push(...check(() => checkBuildRequest({ context: { kind: 'remote', url: 'https://x' }, tags: input.tags ?? [] }), 'tags'));
+    }
+    const kv = (list: { key: string; value: string }[] | undefined) => (list?.length ? Object.fromEntries(list.map((p) => [p.key, p.value])) : undefined);
+    return this.start(
+      context,
+      'build',
+      hosts,
+      () => ({
+        context: Object.fromEntries(Object.entries(context_).filter(([, v]) => v !== undefined)),
+        dockerfile: input.dockerfilePath ?? undefined,
+        tags: input.tags ?? [],
+        buildArgs: kv(input.buildArgs),
+        labels: kv(input.labels),
+        target: input.target ?? undefined,
+        noCache: input.noCache ?? undefined,
+        pull: input.pull ?? undefined,
+        platform: input.platform ?? undefined,
+      }),
+      errors,
+      { tags: input.tags, context: context_.kind, buildArgKeys: input.buildArgs?.map((p) => p.key) },
+    );
+  }
+
+  @Mutation(() => JobsPayload, { description: '`docker import URL` on hosts, as jobs (uploads go through POST /api/v1/hosts/:host/images/import).' })
+  async importImage(@Ctx() context: HangarContext, @Arg('input', () => ImportImageInput, { description: 'Source URL and the new image’s name.' }) input: ImportImageInput): Promise<JobsPayload> {
+    const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
+    errors.push(...check(() => checkImportUrl(input.url), 'url'));
+    errors.push(...check(() => checkImportTarget(input.repo ?? undefined, input.tag ?? undefined), 'repo'));
+    const { problems } = checkDockerfileChanges(input.changes ?? []);
+    if (problems.length) errors.push(...problems.map((p) => UserError.of('BAD_REQUEST', describeChangeProblems([p]), { field: ['input', 'changes', String(p.index)] })));
+    return this.start(context, 'import', hosts, () => ({ url: input.url, repo: input.repo ?? undefined, tag: input.tag ?? undefined, message: input.message ?? undefined, changes: input.changes ?? [] }), errors, {
+      url: input.url.replace(/\/\/[^@/]*@/, '//'),
+      repo: input.repo,
+      tag: input.tag,
+    });
+  }
+
+  @Mutation(() => JobsPayload, { description: '`docker load` of an archive from a URL, on hosts, as jobs (uploads go through POST /api/v1/hosts/:host/images/load).' })
+  async loadImage(@Ctx() context: HangarContext, @Arg('input', () => LoadImageInput, { description: 'Archive URL and hosts.' }) input: LoadImageInput): Promise<JobsPayload> {
+    const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
+    errors.push(...check(() => checkImportUrl(input.url), 'url'));
+    return this.start(context, 'load', hosts, () => ({ url: input.url }), errors, { url: input.url.replace(/\/\/[^@/]*@/, '//') });
+  }
+
+  @Mutation(() => JobsPayload, { description: 'Copies an image from one host to others, engine to engine with no registry and no temporary file: one job per target host.' })
+  async copyImage(@Ctx() context: HangarContext, @Arg('input', () => CopyImageInput, { description: 'Source, image and targets.' }) input: CopyImageInput): Promise<JobsPayload> {
+    const { hosts, errors } = selectHosts(context, input.targetHosts, input.targetSelector, 'targetHosts');
+    if (!context.hosts.has(input.sourceHost)) errors.push(UserError.of('HOST_NOT_FOUND', `no host named "${input.sourceHost}"`, { field: ['input', 'sourceHost'] }));
+    const targets = hosts.filter((host) => host !== input.sourceHost);
+    if (errors.length === 0 && targets.length === 0) errors.push(UserError.of('BAD_REQUEST', 'no target host other than the source', { field: ['input', 'targetHosts'] }));
+    if (errors.length === 0) {
+      try {
+        const image = await findImage(context.reader, input.sourceHost, input.ref);
+        if (!image) errors.push(UserError.of('NOT_FOUND', `No such image on ${input.sourceHost}: ${input.ref}`, { field: ['input', 'ref'], host: input.sourceHost }));
+      } catch (error) {
+        errors.push(UserError.from(error, { field: ['input', 'ref'], host: input.sourceHost }));
+      }
+    }
+    return this.start(context, 'copy', targets, () => ({ sourceHost: input.sourceHost, ref: input.ref }), errors, { sourceHost: input.sourceHost, ref: input.ref });
+  }
+
+  @Mutation(() => JobsPayload, { description: 'Cancels a queued or running job: the engine stream is aborted and the job ends CANCELLED.' })
+  async cancelJob(@Ctx() context: HangarContext, @Arg('id', () => ID, { description: 'The job’s ID.' }) id: string): Promise<JobsPayload> {
+    const payload = Object.assign(new JobsPayload(), { userErrors: [] as UserError[], jobs: [] as Job[] });
+    try {
+      await cancelJob(context.queues, context.redis, id, context.principal.name);
+      const view = await readJob(context.queues, context.redis, id);
+      if (view) payload.jobs = [Job.from(view)];
+    } catch (error) {
+      payload.userErrors.push(UserError.from(error, { field: ['id'] }));
+    }
+    await context.audit.record(context.principal, { action: 'cancelJob', hosts: [id.split('@')[0] ?? ''], target: { id }, outcome: payload.userErrors.length ? 'failed' : 'ok', detail: payload.userErrors[0]?.message });
+    return payload;
+  }
+
+  @Mutation(() => JobsPayload, { description: 'Runs a failed or cancelled job again, from the start, as the same job.' })
+  async retryJob(@Ctx() context: HangarContext, @Arg('id', () => ID, { description: 'The job’s ID.' }) id: string): Promise<JobsPayload> {
+    const payload = Object.assign(new JobsPayload(), { userErrors: [] as UserError[], jobs: [] as Job[] });
+    try {
+      await retryJob(context.queues, context.redis, id);
+      const view = await readJob(context.queues, context.redis, id);
+      if (view) payload.jobs = [Job.from(view)];
+    } catch (error) {
+      payload.userErrors.push(UserError.from(error, { field: ['id'] }));
+    }
+    await context.audit.record(context.principal, { action: 'retryJob', hosts: [id.split('@')[0] ?? ''], target: { id }, outcome: payload.userErrors.length ? 'failed' : 'ok', detail: payload.userErrors[0]?.message });
+    return payload;
+  }
+
+  @Query(() => Job, { nullable: true, description: 'One job by ID; null when there is none (finished jobs are kept for days).' })
+  async job(@Ctx() context: HangarContext, @Arg('id', () => ID, { description: 'The job’s ID.' }) id: string): Promise<Job | null> {
+    const view = await readJob(context.queues, context.redis, id);
+    return view ? Job.from(view) : null;
+  }
+
+  @Query(() => JobConnection, { description: 'Jobs, newest first, filtered by state, kind, host or batch.' })
+  async jobs(
+    @Ctx() context: HangarContext,
+    @Arg('filter', () => JobFilterInput, { nullable: true, description: 'Which jobs.' }) filter?: JobFilterInput,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1 to 1000 (default 100).' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page.' }) after?: string,
+  ): Promise<JobConnection> {
+    const unknown = (filter?.hosts ?? []).filter((host) => !context.hosts.has(host));
+    if (unknown.length) throw new HangarError('HOST_NOT_FOUND', `no host named "${unknown[0]}"`);
+    const views = await listJobs(context.queues, context.redis, context.hosts.names(), { states: filter?.states, kinds: filter?.kinds as CoreJobKind[] | undefined, hosts: filter?.hosts, batchId: filter?.batchId });
+    const page = paginate(views, (view) => [-view.createdAt.getTime(), view.id], { first, after });
+    return Object.assign(new JobConnection(), { nodes: page.items.map((item) => Job.from(item.node)), totalCount: page.totalCount, pageInfo: page.pageInfo });
+  }
+
+  @FieldResolver(() => [String], { description: 'The job’s log: pull and push status lines, build output, errors; the last `last` lines.' })
+  async logs(
+    @Root() job: Job,
+    @Ctx() context: HangarContext,
+    @Arg('last', () => Int, { nullable: true, description: 'How many of the latest lines (default 1000, at most 10000).' }) last?: number,
+  ): Promise<string[]> {
+    const count = last ?? 1000;
+    if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new HangarError('BAD_REQUEST', 'last: must be between 1 and 10000');
+    return jobLogs(context.queues.get(job.host), job.id, count);
+  }
+}
+
+@Resolver()
+export class JobSubscriptionResolver {
+  @Subscription(() => Job, {
+    description: 'A job’s updates: its current state first, then every change (state, progress, result), ending after it finishes.',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as HangarContext;
+      const view = await readJob(ctx.queues, ctx.redis, args.id as string);
+      if (!view) throw new HangarError('NOT_FOUND', `no job ${String(args.id)}`);
+      return ctx.jobEvents.job(view.id, view);
+    },
+  })
+  jobUpdated(@Root() view: JobView, @Arg('id', () => ID, { description: 'The job’s ID.' }) _id: string): Job {
+    return Job.from(view);
+  }
+
+  @Subscription(() => Job, {
+    description: 'Updates of every job of a batch: their current states first, then every change, ending when all have finished.',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as HangarContext;
+      const views = await listJobs(ctx.queues, ctx.redis, ctx.hosts.names(), { batchId: args.batchId as string });
+      if (views.length === 0) throw new HangarError('NOT_FOUND', `no batch ${String(args.batchId)}`);
+      return ctx.jobEvents.batch(args.batchId as string, views);
+    },
+  })
+  batchUpdated(@Root() view: JobView, @Arg('batchId', () => ID, { description: 'The batch’s ID.' }) _batchId: string): Job {
+    return Job.from(view);
+  }
+
+  @Subscription(() => ImageEvent, {
+    description: 'Image events from engines as they happen (pull, push, tag, untag, delete, import, load, save, prune).',
+    subscribe: ({ args, context }) => {
+      const ctx = context as HangarContext;
+      const names = (args.hosts as string[] | undefined) ?? ctx.hosts.names();
+      const unknown = names.filter((name) => !ctx.hosts.has(name));
+      if (unknown.length) throw new HangarError('HOST_NOT_FOUND', `no host named "${unknown[0]}"`);
+      return mergeImageEvents(ctx, names);
+    },
+  })
+  imageEvents(@Root() event: CoreImageEvent, @Arg('hosts', () => [String], { nullable: true, description: 'Host names; all hosts when left out.' }) _hosts?: string[]): ImageEvent {
+    return Object.assign(new ImageEvent(), event);
+  }
+}
+
+/** The image events of several engines as one stream; every engine stream closes when the subscriber leaves. */
+async function* mergeImageEvents(context: HangarContext, hosts: string[]): AsyncGenerator<CoreImageEvent> {
+  const stop = new AbortController();
+  const channel = new Channel<CoreImageEvent>(() => stop.abort(), 1000);
+  for (const host of hosts) {
+    void (async () => {
+      try {
+        for await (const event of watchImageEvents(context.hosts.client(host), stop.signal)) channel.push(event);
+      } catch {
+        // A host that goes away ends its part of the stream; the others go on.
+      }
+    })();
+  }
+  try {
+    for await (const event of channel) yield event;
+  } finally {
+    channel.close();
+    stop.abort();
+  }
+}

@@ -1,0 +1,138 @@
+import { Readable } from 'node:stream';
+import type { DockerHostClient } from '../docker/docker-host-client.js';
+import { toImageDetails, type RawImageInspect } from '../images/engine-images.js';
+import { parseTagTarget } from '../images/image-tagging.js';
+import { OperationError } from './operation-error.js';
+import { runProgressStream } from './progress-stream.js';
+import type { OperationHooks } from './pull.js';
+import { registryConfigHeader, scrubSecrets, type RegistryAuth } from './registry-auth.js';
+import { tarOf } from './tar-writer.js';
+
+/** Where a build's context comes from. */
+export type BuildContext =
+  | { kind: 'inline'; dockerfile: string; files?: Record<string, string> | undefined }
+  | { kind: 'tar'; open: () => Readable }
+  | { kind: 'remote'; url: string };
+
+export interface BuildRequest {
+  context: BuildContext;
+  /** Path of the Dockerfile inside the context (default `Dockerfile`). */
+  dockerfile?: string | undefined;
+  tags?: string[] | undefined;
+  buildArgs?: Record<string, string> | undefined;
+  labels?: Record<string, string> | undefined;
+  target?: string | undefined;
+  noCache?: boolean | undefined;
+  pull?: boolean | undefined;
+  platform?: string | undefined;
+  /** Credentials for pulling base images. */
+  auths?: RegistryAuth[] | undefined;
+}
+
+export interface BuildResult {
+  imageId: string;
+  repoTags: string[];
+}
+
+/** Inline contexts are for a Dockerfile and a few small files; larger contexts go up as a tar. */
+export const MAX_INLINE_CONTEXT_BYTES = 1024 * 1024;
+
+export function checkBuildRequest(request: BuildRequest): void {
+  for (const tag of request.tags ?? []) {
+    try {
+      parseTagTarget(tag);
+    } catch (error) {
+      throw new OperationError('BAD_REQUEST', `tags: ${(error as Error).message}`, true);
+    }
+  }
+  if (request.context.kind === 'inline') {
+    const files = request.context.files ?? {};
+    const bytes = Buffer.byteLength(request.context.dockerfile) + Object.values(files).reduce((n, text) => n + Buffer.byteLength(text), 0);
+    if (bytes > MAX_INLINE_CONTEXT_BYTES) throw new OperationError('BAD_REQUEST', `inline context is ${bytes} bytes; upload a tar for more than ${MAX_INLINE_CONTEXT_BYTES}`, true);
+    for (const path of Object.keys(files)) {
+      if (path === '' || path.startsWith('/') || path.split('/').includes('..')) throw new OperationError('BAD_REQUEST', `files: "${path}" must be a relative path inside the context`, true);
+    }
+  }
+  if (request.context.kind === 'remote' && !/^(https?:\/\/|git@|github\.com\/)/.test(request.context.url)) {
+    throw new OperationError('BAD_REQUEST', `remote context must be an http(s) or git URL, got "${request.context.url}"`, true);
+  }
+}
+
+/**
+ * `docker build` on one host with the classic builder's JSON stream: every output line goes to `onLog`, the
+ * image ID comes from the `aux` message. A failing step is a permanent failure whose output is in the log.
+ */
+export async function buildImage(client: DockerHostClient, request: BuildRequest, hooks: OperationHooks): Promise<BuildResult> {
+  checkBuildRequest(request);
+  const { context } = request;
+  const body =
+    context.kind === 'inline'
+      ? Readable.from(tarOf({ [request.dockerfile ?? 'Dockerfile']: context.dockerfile, ...(context.files ?? {}) }))
+      : context.kind === 'tar'
+        ? context.open()
+        : undefined;
+  let imageId: string | undefined;
+  let partial = '';
+  const log = (text: string) => {
+    partial += text;
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) hooks.onLog?.(scrubSecrets(line.replace(/\r$/, ''), request.auths ?? []));
+  };
+  let steps = 0;
+  try {
+    await runProgressStream(
+      client,
+      {
+        method: 'POST',
+        path: '/build',
+        query: {
+          t: request.tags?.length ? request.tags : undefined,
+          dockerfile: request.dockerfile,
+          remote: context.kind === 'remote' ? context.url : undefined,
+          buildargs: request.buildArgs ? JSON.stringify(request.buildArgs) : undefined,
+          labels: request.labels ? JSON.stringify(request.labels) : undefined,
+          target: request.target,
+          nocache: request.noCache ? '1' : undefined,
+          pull: request.pull ? '1' : undefined,
+          platform: request.platform,
+          rm: '1',
+          forcerm: '1',
+        },
+        ...(body ? { bodyStream: body } : {}),
+        headers: { 'Content-Type': 'application/x-tar', ...(request.auths?.length ? { 'X-Registry-Config': registryConfigHeader(request.auths) } : {}) },
+      },
+      {
+        signal: hooks.signal,
+        stallTimeoutMs: hooks.stallTimeoutMs,
+        what: 'build',
+        onMessage: (message) => {
+          if (typeof message.stream === 'string') {
+            log(message.stream);
+            const step = /^Step (\d+)\/(\d+)/.exec(message.stream);
+            if (step) {
+              steps = Number(step[2]);
+              hooks.onProgress?.({ phase: 'building', percent: Math.round((100 * (Number(step[1]) - 1)) / steps), bytesDone: undefined, bytesTotal: undefined, message: message.stream.trim(), layers: [] });
+            }
+          }
+          const aux = message.aux as { ID?: string } | undefined;
+          if (aux && typeof aux.ID === 'string') imageId = aux.ID;
+          if (typeof message.status === 'string') hooks.onLog?.(message.status);
+        },
+      },
+    );
+  } catch (error) {
+    if (partial) hooks.onLog?.(partial);
+    if (error instanceof OperationError && !error.permanent && /returned a non-zero code|failed to|Dockerfile parse error|unknown instruction|No such file/.test(error.message)) {
+      throw new OperationError('BAD_REQUEST', error.message, true, { host: client.name });
+    }
+    throw error;
+  }
+  if (partial) hooks.onLog?.(partial);
+  if (!imageId) {
+    throw new OperationError('ENGINE_ERROR', 'the build ended without an image ID', false, { host: client.name });
+  }
+  const details = toImageDetails(client.name, await client.request<RawImageInspect>({ path: `/images/${encodeURIComponent(imageId)}/json`, signal: hooks.signal }));
+  hooks.onProgress?.({ phase: 'complete', percent: 100, bytesDone: undefined, bytesTotal: undefined, message: `built ${details.id.slice(7, 19)}`, layers: [] });
+  return { imageId: details.id, repoTags: details.repoTags };
+}

@@ -1,0 +1,131 @@
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { parseJobId } from './job-id.js';
+import { readMeta } from './job-meta.js';
+import { jobProgressSchema, jobResultSchema, type JobEnvelope, type JobKind, type JobProgress, type JobResult } from './kinds.js';
+import type { JobQueues } from './queues.js';
+
+export type JobState = 'QUEUED' | 'ACTIVE' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+
+/** A job as clients see it. */
+export interface JobView {
+  id: string;
+  kind: JobKind;
+  host: string;
+  state: JobState;
+  batchId: string | undefined;
+  requestedBy: string;
+  data: Record<string, unknown>;
+  progress: JobProgress | undefined;
+  result: JobResult | undefined;
+  error: { code: string; message: string } | undefined;
+  attempts: number;
+  maxAttempts: number;
+  createdAt: Date;
+  startedAt: Date | undefined;
+  finishedAt: Date | undefined;
+}
+
+function mapState(state: string, cancelled: boolean): JobState {
+  if (cancelled && state !== 'completed') return 'CANCELLED';
+  switch (state) {
+    case 'active':
+      return 'ACTIVE';
+    case 'completed':
+      return 'COMPLETED';
+    case 'failed':
+      return 'FAILED';
+    default:
+      return 'QUEUED';
+  }
+}
+
+/**
+ * A job's view. Pass the state when it was read BEFORE the job's record, so that a job ending in between shows as
+ * still running rather than as finished without its result.
+ */
+export async function viewOf(job: Job<JobEnvelope>, redis: Redis, stateReadBefore?: string): Promise<JobView> {
+  const [state, meta] = await Promise.all([stateReadBefore ?? job.getState(), readMeta(redis, job.id!)]);
+  const progress = jobProgressSchema.safeParse(job.progress);
+  const result = jobResultSchema.safeParse(job.returnvalue);
+  const mapped = mapState(state, Boolean(meta.cancelledBy));
+  return {
+    id: job.id!,
+    kind: job.data.kind,
+    host: job.data.host,
+    state: mapped,
+    batchId: job.data.batchId,
+    requestedBy: job.data.requestedBy,
+    data: job.data.data,
+    progress: progress.success ? progress.data : undefined,
+    result: state === 'completed' && result.success ? result.data : undefined,
+    error:
+      mapped === 'CANCELLED'
+        ? { code: 'CANCELLED', message: `cancelled by ${meta.cancelledBy}` }
+        : state === 'failed'
+          ? { code: meta.errorCode ?? 'ENGINE_ERROR', message: meta.errorMessage ?? job.failedReason ?? 'failed' }
+          : undefined,
+    attempts: job.attemptsMade,
+    maxAttempts: job.opts.attempts ?? 1,
+    createdAt: new Date(job.timestamp),
+    startedAt: job.processedOn ? new Date(job.processedOn) : undefined,
+    finishedAt: job.finishedOn ? new Date(job.finishedOn) : mapped === 'CANCELLED' && meta.cancelledAt ? new Date(meta.cancelledAt) : undefined,
+  };
+}
+
+/** Finds a job by ID in its host's queue (the ID names the host). */
+export async function findJob(queues: JobQueues, id: string): Promise<Job<JobEnvelope> | undefined> {
+  const parsed = parseJobId(id);
+  if (!parsed) return undefined;
+  return (await queues.get(parsed.host).getJob(id)) ?? undefined;
+}
+
+export async function readJob(queues: JobQueues, redis: Redis, id: string): Promise<JobView | undefined> {
+  const parsed = parseJobId(id);
+  if (!parsed) return undefined;
+  const queue = queues.get(parsed.host);
+  const state = await queue.getJobState(id);
+  if (state === 'unknown') return undefined;
+  const job = await queue.getJob(id);
+  return job ? viewOf(job, redis, state) : undefined;
+}
+
+export async function jobLogs(queue: Queue<JobEnvelope>, id: string, max = 2000): Promise<string[]> {
+  const { logs } = await queue.getJobLogs(id, -max, -1);
+  return logs;
+}
+
+export interface JobFilter {
+  states?: JobState[] | undefined;
+  kinds?: JobKind[] | undefined;
+  hosts?: string[] | undefined;
+  batchId?: string | undefined;
+}
+
+const BULL_STATES: Record<JobState, string[]> = {
+  QUEUED: ['waiting', 'delayed', 'prioritized', 'waiting-children'],
+  ACTIVE: ['active'],
+  COMPLETED: ['completed'],
+  FAILED: ['failed'],
+  CANCELLED: ['failed', 'waiting', 'delayed', 'prioritized', 'active'],
+};
+
+/** Jobs across hosts, newest first, at most `limit` per host. */
+export async function listJobs(queues: JobQueues, redis: Redis, hosts: string[], filter: JobFilter, limit = 1000): Promise<JobView[]> {
+  const states = filter.states?.length ? filter.states : (['QUEUED', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELLED'] as JobState[]);
+  const bullStates = [...new Set(states.flatMap((s) => BULL_STATES[s]))];
+  let ids: Set<string> | undefined;
+  if (filter.batchId) ids = new Set(await redis.smembers(`{hangar}:batch:${filter.batchId}`));
+  const perHost = await Promise.all(
+    (filter.hosts?.length ? filter.hosts : hosts).map(async (host) => {
+      const jobs = ids
+        ? (await Promise.all([...ids].filter((id) => parseJobId(id)?.host === host).map((id) => queues.get(host).getJob(id)))).filter((j): j is Job<JobEnvelope> => Boolean(j))
+        : await queues.get(host).getJobs(bullStates as never, 0, limit - 1, false);
+      return Promise.all(jobs.map((job) => viewOf(job, redis)));
+    }),
+  );
+  return perHost
+    .flat()
+    .filter((view) => states.includes(view.state) && (!filter.kinds?.length || filter.kinds.includes(view.kind)))
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+}
