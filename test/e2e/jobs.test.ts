@@ -327,3 +327,94 @@ describe('workers in their own processes', () => {
     expect(byWorker.reduce((a, b) => a + b, 0)).toBe(ids.length);
   });
 });
+
+describe('registries with credentials', () => {
+  it('adds a registry whose password is encrypted at rest and never shown, logs in with it, and removes it', async () => {
+    const name = `added-${run}`;
+    const add = await query<{ addRegistry: { registry: Record<string, unknown> | null; userErrors: unknown[] } }>(
+      hangar.url,
+      hangar.token,
+      'mutation($input: AddRegistryInput!) { addRegistry(input: $input) { registry { name url kind username hasPassword } userErrors { code message } } }',
+      { input: { name, url: info.registry.url, username: info.registry.username, password: info.registry.password } },
+    );
+    expect(add.addRegistry).toEqual({ registry: { name, url: info.registry.url, kind: 'DISTRIBUTION', username: info.registry.username, hasPassword: true }, userErrors: [] });
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(info.redisUrl);
+    try {
+      const stored = await redis.hget('{hangar}:registries', name);
+      expect(stored).toBeTruthy();
+      expect(stored).not.toContain(info.registry.password);
+    } finally {
+      redis.disconnect();
+    }
+    const login = await query<{ testRegistryLogin: { ok: boolean } }>(hangar.url, hangar.token, 'mutation($n: String!) { testRegistryLogin(name: $n) { ok userErrors { code } } }', { n: name });
+    expect(login.testRegistryLogin.ok).toBe(true);
+    const listed = await query<{ registries: { name: string }[] }>(hangar.url, hangar.token, '{ registries { name url username hasPassword } }');
+    expect(listed.registries.map((r) => r.name)).toContain(name);
+    expect(JSON.stringify(listed)).not.toContain(info.registry.password);
+    // A pull through the added registry's credentials (chosen by name).
+    const ref = await pushedImage('via-added');
+    const started = await mutate('pullImage', { ref, hosts: ['gamma'], registry: name });
+    expect((await waitForJob(started.jobs![0]!.id, (j) => j.state === 'COMPLETED' || j.state === 'FAILED')).state).toBe('COMPLETED');
+    const removed = await query<{ removeRegistry: { removed: boolean } }>(hangar.url, hangar.token, 'mutation($n: String!) { removeRegistry(name: $n) { removed userErrors { code } } }', { n: name });
+    expect(removed.removeRegistry.removed).toBe(true);
+    process.env.HANGAR_TEST_WRONG = 'wrong-one';
+    const bad = await query<{ addRegistry: { userErrors: { code: string }[] } }>(hangar.url, hangar.token, 'mutation($input: AddRegistryInput!) { addRegistry(input: $input) { userErrors { code message } } }', {
+      input: { name: `bad-${run}`, url: info.registry.url, username: 'hangar', password: 'wrong-one' },
+    });
+    expect(bad.addRegistry.userErrors).toEqual([]);
+    const denied = await query<{ testRegistryLogin: { ok: boolean; userErrors: { code: string; message: string }[] } }>(hangar.url, hangar.token, 'mutation($n: String!) { testRegistryLogin(name: $n) { ok userErrors { code message } } }', { n: `bad-${run}` });
+    expect(denied.testRegistryLogin.ok).toBe(false);
+    expect(denied.testRegistryLogin.userErrors[0]!.code).toBe('REGISTRY_AUTH_FAILED');
+    expect(JSON.stringify(denied)).not.toContain('wrong-one');
+  });
+});
+
+describe('uploaded build contexts and image events', () => {
+  it('builds from an uploaded context tar while an imageEvents subscription sees the tag', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(info.dir, 'ctx-'));
+    writeFileSync(join(dir, 'Dockerfile'), `FROM ${info.seed.baseRef}\nCOPY data.txt /data.txt\n`);
+    writeFileSync(join(dir, 'data.txt'), `uploaded ${run}\n`);
+    const tar = execFileSync('tar', ['-C', dir, '-c', 'Dockerfile', 'data.txt']);
+    const upload = await fetch(`${hangar.url}/api/v1/build-contexts`, { method: 'POST', headers: { authorization: `Bearer ${hangar.token}`, 'content-type': 'application/x-tar' }, body: tar });
+    expect(upload.status).toBe(201);
+    const { key } = (await upload.json()) as { key: string };
+    const notTar = await fetch(`${hangar.url}/api/v1/build-contexts`, { method: 'POST', headers: { authorization: `Bearer ${hangar.token}` }, body: 'hello' });
+    expect(notTar.status).toBe(400);
+
+    const client = wsClient(hangar.url, hangar.token);
+    const seen: { imageEvents: { host: string; action: string; ref: string | null } }[] = [];
+    const tag = `jobs-${run}/uploaded:1`;
+    const events = new Promise<void>((resolve, reject) => {
+      const stop = client.subscribe<{ imageEvents: { host: string; action: string; ref: string | null } }>(
+        { query: 'subscription { imageEvents(hosts: ["alpha"]) { host action id ref time } }' },
+        {
+          next: (result) => {
+            seen.push(result.data!);
+            if (result.data!.imageEvents.action === 'tag' && result.data!.imageEvents.ref === `${tag}`) {
+              stop();
+              resolve();
+            }
+          },
+          error: reject,
+          complete: () => resolve(),
+        },
+      );
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const started = await mutate('buildImage', { hosts: ['alpha'], contextUpload: key, tags: [tag] });
+      const job = await waitForJob(started.jobs![0]!.id, (j) => j.state === 'COMPLETED' || j.state === 'FAILED');
+      expect(job.state, JSON.stringify(job.error)).toBe('COMPLETED');
+      const cat = await sandbox.docker('alpha', ['run', '--rm', '--network', 'none', tag, 'cat', '/data.txt']);
+      expect(cat.stdout).toBe(`uploaded ${run}\n`);
+      await Promise.race([events, new Promise((_, reject) => setTimeout(() => reject(new Error(`no tag event: ${JSON.stringify(seen)}`)), 15_000))]);
+      expect(seen.some((e) => e.imageEvents.host === 'alpha' && e.imageEvents.action === 'tag')).toBe(true);
+    } finally {
+      await client.dispose();
+    }
+  });
+});

@@ -19,6 +19,7 @@ import { bearerAuth } from './auth/bearer-auth.js';
 import { TokenStore } from './auth/token-store.js';
 import type { HangarContext } from './context.js';
 import { archiveRoutes } from './http/archives.js';
+import { buildContextRoutes } from './http/build-contexts.js';
 import { healthz } from './http/healthz.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.js';
 import { connectRedis, redactRedisUrl } from './redis/redis-connection.js';
@@ -87,7 +88,6 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     });
     hosts.start();
     cleanup.push(() => hosts.stop());
-    const registries = new RegistryDirectory(config.registries);
     const audit = new AuditLog(redis);
 
     const connection = redisConnectionOptions(redisUrl);
@@ -102,18 +102,21 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       const pool = await startWorkerPool({ config, redisUrl, log, hosts });
       cleanup.push(() => pool.close());
     }
-    const contextFor = (principal: Principal, signal?: AbortSignal): HangarContext => ({
+    const contextFor = (principal: Principal, signal?: AbortSignal): HangarContext => {
+      let directory: Promise<RegistryDirectory> | undefined;
+      return {
       principal,
       hosts,
       config,
-      registries,
+      registries: () => (directory ??= credentials.withSecrets().then((all) => new RegistryDirectory(all))),
       audit,
       redis,
       queues,
       jobEvents,
       credentials,
       reader: new EngineReader(hosts, signal),
-    });
+      };
+    };
 
     const app = express();
     app.disable('x-powered-by');
@@ -160,6 +163,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
         return contextFor(req.principal!, disconnected.signal);
       },
     }));
+    app.use('/api/v1', bearerAuth(tokens), buildContextRoutes({ redis, audit, maxBytes: 64 * 1024 * 1024 }));
     app.use('/api/v1', bearerAuth(tokens), archiveRoutes({ hosts, audit, config, log }));
     app.use((_req: Request, res: Response) => {
       res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });

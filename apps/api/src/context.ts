@@ -10,7 +10,8 @@ export interface HangarContext {
   principal: Principal;
   hosts: HostRegistry;
   config: HangarConfig;
-  registries: RegistryDirectory;
+  /** The registries (configured and added), with their clients; read once per request. */
+  registries: () => Promise<RegistryDirectory>;
   audit: AuditLog;
   redis: Redis;
   queues: JobQueues;

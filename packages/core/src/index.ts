@@ -4,7 +4,7 @@ export { parseEndpoint, formatEndpoint, EndpointSyntaxError, type Endpoint } fro
 export { negotiateApiVersion, compareApiVersions, MIN_API_VERSION, MAX_API_VERSION } from './docker/api-version.js';
 export { DockerHostClient, type DockerHostConnection, type EngineRequest } from './docker/docker-host-client.js';
 export type { EngineInfo, EngineVersion, EngineSystemInfo } from './docker/engine.types.js';
-export { configSchema, type HostConfig, type RegistryConfig, type HangarConfigInput } from './config/config.schema.js';
+export { configSchema, registryConfigSchema, type HostConfig, type RegistryConfig, type HangarConfigInput } from './config/config.schema.js';
 export { loadConfig, parseConfig, type HangarConfig, type LoadConfigOptions } from './config/load-config.js';
 export { HostRegistry, type HostState, type HostStatus, type HostRegistryOptions } from './hosts/host-registry.js';
 export { hostConnection } from './hosts/host-connection.js';
@@ -28,7 +28,7 @@ export { EngineReader } from './images/engine-reader.js';
 export { fanOut, type FanOutResult, type HostFailure } from './images/fan-out.js';
 export { listImages, findImage, imageHistory, imageLayers, hostLayers, diskUsage, imageUsage, compareImages } from './images/image-service.js';
 export * from './registry/index.js';
-export { RegistryDirectory, matchRepositories, type RegistryView } from './registry/registry-directory.js';
+export { RegistryDirectory, matchRepositories, type RegistryView, type RegistryWithSecret } from './registry/registry-directory.js';
 export { searchThroughEngine, checkSearchLimit, checkSearchTerm, indexOfTerm, SEARCH_LIMIT_MAX, type SearchFilter } from './search/engine-search.js';
 export { DeletePlanner, DeleteConflict, planPrune, type DeleteRecord, type PruneOptions } from './images/delete-planner.js';
 export type { StoreSnapshot, StoreImage, StoreContainer } from './images/store-snapshot.js';

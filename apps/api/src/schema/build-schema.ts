@@ -7,6 +7,7 @@ import { ImageMutationResolver } from './image-mutation.resolver.js';
 import { JobResolver, JobSubscriptionResolver } from './job.resolver.js';
 import { HostResolver } from './host.resolver.js';
 import { ImageResolver } from './image.resolver.js';
+import { RegistryAdminResolver } from './registry-admin.resolver.js';
 import { RegistryResolver, SearchResolver } from './registry.resolver.js';
 import { LocalPubSub } from '../jobs/local-pubsub.js';
 import { DateTimeScalar } from './scalars.js';
@@ -14,7 +15,7 @@ import { DateTimeScalar } from './scalars.js';
 /** The GraphQL schema of Hangar, built from the resolver classes. */
 export async function buildHangarSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver, ImageMutationResolver, AuditResolver, JobResolver, JobSubscriptionResolver],
+    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver, ImageMutationResolver, AuditResolver, JobResolver, JobSubscriptionResolver, RegistryAdminResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     pubSub: new LocalPubSub(),

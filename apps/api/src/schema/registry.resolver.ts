@@ -7,22 +7,24 @@ import { Registry, RepositoryConnection, SearchFilterInput, SearchResult, TagCon
 @Resolver(() => Registry)
 export class RegistryResolver {
   @Query(() => [Registry], { description: 'The configured registries (never their secrets).' })
-  registries(@Ctx() { registries }: HangarContext): Registry[] {
-    return registries.list().map((view) => Registry.from(view));
+  async registries(@Ctx() context: HangarContext): Promise<Registry[]> {
+    return (await context.registries()).list().map((view) => Registry.from(view));
   }
 
   @Query(() => Registry, { nullable: true, description: 'One configured registry by name; null when none has that name.' })
-  registry(@Ctx() { registries }: HangarContext, @Arg('name', () => String, { description: 'The registry’s name in the configuration.' }) name: string): Registry | null {
+  async registry(@Ctx() context: HangarContext, @Arg('name', () => String, { description: 'The registry’s name.' }) name: string): Promise<Registry | null> {
+    const registries = await context.registries();
     return registries.has(name) ? Registry.from(registries.view(name)) : null;
   }
 
   @FieldResolver(() => RepositoryConnection, { description: 'The registry’s repositories, a page at a time, in the registry’s order.' })
   async repositories(
     @Root() registry: Registry,
-    @Ctx() { registries }: HangarContext,
+    @Ctx() context: HangarContext,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1 to 1000 (default 100; Harbor: at most 100).' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page.' }) after?: string,
   ): Promise<RepositoryConnection> {
+    const registries = await context.registries();
     const page = await registries.repositories(registry.name, { ...(first !== undefined && first !== null ? { first } : {}), ...(after ? { after } : {}) });
     return Object.assign(new RepositoryConnection(), {
       nodes: page.repositories,
@@ -33,12 +35,12 @@ export class RegistryResolver {
   @FieldResolver(() => TagConnection, { description: 'The tags of one repository, sorted, a page at a time.' })
   async tags(
     @Root() registry: Registry,
-    @Ctx() { registries }: HangarContext,
+    @Ctx() context: HangarContext,
     @Arg('repository', () => String, { description: 'Repository name, e.g. `team/api`.' }) repository: string,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1 to 1000 (default 100).' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page.' }) after?: string,
   ): Promise<TagConnection> {
-    const tags = await registries.tags(registry.name, repository);
+    const tags = await (await context.registries()).tags(registry.name, repository);
     const page = paginate(tags, (tag) => [tag], { first, after });
     return Object.assign(new TagConnection(), { nodes: page.items.map((item) => item.node), totalCount: page.totalCount, pageInfo: page.pageInfo });
   }
@@ -51,7 +53,7 @@ export class SearchResolver {
       '`docker search`: without `registry`, through an engine (Docker Hub, or the index a `host:port/term` names), with the engine applying filters and limit as for the docker CLI; with a configured registry: its catalog (Distribution) or search API (Harbor), filtered by name.',
   })
   async searchImages(
-    @Ctx() { registries, hosts, reader }: HangarContext,
+    @Ctx() context: HangarContext,
     @Arg('term', () => String, { description: 'What to look for, e.g. `nginx` or `registry.example.com:5000/team`.' }) term: string,
     @Arg('registry', () => String, { nullable: true, description: 'A configured registry’s name; Docker Hub (through an engine) when left out.' }) registryName?: string,
     @Arg('filter', () => SearchFilterInput, { nullable: true, description: 'docker search’s filters.' }) filter?: SearchFilterInput,
@@ -60,6 +62,8 @@ export class SearchResolver {
   ): Promise<SearchResult[]> {
     const checkedTerm = checkSearchTerm(term);
     const checkedLimit = checkSearchLimit(limit);
+    const { hosts, reader } = context;
+    const registries = await context.registries();
     const registry = registryName ? registries.view(registryName) : undefined;
     let hits;
     if (registry && registry.kind !== 'index') {

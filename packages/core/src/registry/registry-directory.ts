@@ -15,6 +15,15 @@ export interface RegistryView {
   host: string;
 }
 
+/** A registry with its password at hand (from the configuration's environment or the encrypted store). */
+export interface RegistryWithSecret {
+  name: string;
+  url: string;
+  kind: RegistryConfig['kind'];
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
 interface Entry {
   view: RegistryView;
   distribution: DistributionClient;
@@ -34,15 +43,15 @@ export function matchRepositories(registry: string, repositories: readonly strin
 }
 
 /**
- * The registries of the configuration, with their clients. Passwords come from the environment variable each
- * entry names (`passwordEnv`) and stay inside the clients.
+ * Registries with their clients: those of the configuration (password from the variable `passwordEnv` names) and
+ * those added through the API (decrypted from the store). Passwords stay inside the clients.
  */
 export class RegistryDirectory {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(registries: readonly RegistryConfig[], env: NodeJS.ProcessEnv = process.env) {
+  constructor(registries: readonly RegistryWithSecret[]) {
     for (const registry of registries) {
-      const password = registry.passwordEnv ? env[registry.passwordEnv] : undefined;
+      const password = registry.password;
       const options = { name: registry.name, url: registry.url, ...(registry.username ? { username: registry.username } : {}), ...(password ? { password } : {}) };
       this.entries.set(registry.name, {
         view: { name: registry.name, url: registry.url, kind: registry.kind, username: registry.username, hasPassword: Boolean(password), host: new URL(registry.url).host },
@@ -64,6 +73,11 @@ export class RegistryDirectory {
     const entry = this.entries.get(name);
     if (!entry) throw new HangarError('NOT_FOUND', `no registry named "${name}"; configured: ${[...this.entries.keys()].join(', ') || 'none'}`);
     return entry;
+  }
+
+  /** Logs in (GET /v2/ with the credentials): true, or a REGISTRY_* error saying why not. */
+  async ping(name: string, signal?: AbortSignal): Promise<true> {
+    return this.entry(name).distribution.ping({ signal });
   }
 
   view(name: string): RegistryView {
