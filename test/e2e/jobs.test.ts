@@ -108,6 +108,14 @@ async function logsOf(id: string): Promise<string[]> {
   return (await query<{ job: { logs: string[] } }>(hangar.url, hangar.token, `query($id: ID!) { job(id: $id) { logs } }`, { id })).job.logs;
 }
 
+describe('subscriptions', () => {
+  it('refuses a connection without a valid token', async () => {
+    const client = wsClient(hangar.url, 'hgr_not-a-token');
+    await expect(collect(client, 'subscription { imageEvents { action } }', {})).rejects.toBeDefined();
+    await client.dispose();
+  });
+});
+
 describe('failures', () => {
   it('a push with wrong credentials fails with an auth error after one attempt', async () => {
     process.env.HANGAR_TEST_WRONG_PASSWORD = 'definitely-wrong-password';
@@ -290,8 +298,14 @@ describe('workers in their own processes', () => {
     const id = started.jobs![0]!.id;
     await until(id, (j) => j.state === 'ACTIVE' && (j.progress?.bytesDone ?? 0) > 0, 60_000);
     await first.kill('SIGKILL');
+    // Followed by subscription on the API process while the job runs in another process.
+    const client = wsClient(api.url, api.token);
+    const followed = collect<{ jobUpdated: JobView }>(client, `subscription($id: ID!) { jobUpdated(id: $id) { ${JOB} } }`, { id });
     const second = await startWorkerProcess(info.dir, workerConfig(), { HANGAR_TEST_REGISTRY_PASSWORD: info.registry.password });
     workers.push(second);
+    const updates = await followed.finally(() => client.dispose());
+    expect(updates.at(-1)!.jobUpdated.state).toBe('COMPLETED');
+    expect(updates.some((u) => (u.jobUpdated.progress?.bytesDone ?? 0) > 0)).toBe(true);
     const job = await until(id, (j) => j.state === 'COMPLETED' || j.state === 'FAILED');
     expect(job.state, JSON.stringify(job.error)).toBe('COMPLETED');
     const all = await query<{ jobs: { nodes: { id: string; subject: string }[] } }>(api.url, api.token, '{ jobs(filter: { hosts: ["beta"], kinds: [PULL] }, first: 1000) { nodes { id subject } } }');
