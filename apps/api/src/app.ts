@@ -25,6 +25,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.j
 import { connectRedis, redactRedisUrl } from './redis/redis-connection.js';
 import { buildHangarSchema } from './schema/build-schema.js';
 import { engineCallsPlugin } from './plugins/engine-calls.js';
+import { startWebhooks } from './webhooks/webhooks.js';
 import { makeFormatError } from './schema/format-error.js';
 
 export interface StartHangarOptions {
@@ -54,15 +55,20 @@ const defaultLog = (line: string) => process.stderr.write(`${new Date().toISOStr
 export async function startHangar(config: HangarConfig, options: StartHangarOptions = {}): Promise<Hangar> {
   const log = options.log ?? defaultLog;
   const cleanup: (() => Promise<void> | void)[] = [];
-  const stop = async () => {
-    for (const step of cleanup.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        log(`shutdown step failed: ${(error as Error).message}`);
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const step of cleanup.reverse()) {
+        const started = Date.now();
+        if (process.env.HANGAR_DEBUG_SHUTDOWN) log(`shutdown: ${step.toString().slice(0, 60).replace(/\s+/g, ' ')}`);
+        try {
+          await step();
+        } catch (error) {
+          log(`shutdown step failed: ${(error as Error).message}`);
+        }
+        if (Date.now() - started > 2000) log(`shutdown step took ${Date.now() - started} ms: ${step.toString().slice(0, 80)}`);
       }
-    }
-  };
+    })());
   try {
     let embedded: EmbeddedRedis | undefined;
     let redisUrl = config.redis?.url;
@@ -97,7 +103,10 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     const jobEvents = new JobEventsHub(queues, redis, connection, hosts.names(), log);
     cleanup.push(() => jobEvents.close());
     await jobEvents.ready();
-    const credentials = new CredentialStore(redis, loadSecretKey(process.env.HANGAR_SECRET_KEY, join(config.dataDir, 'secret.key')), config.registries);
+    const secretKey = loadSecretKey(process.env.HANGAR_SECRET_KEY, join(config.dataDir, 'secret.key'));
+    const credentials = new CredentialStore(redis, secretKey, config.registries);
+    const webhooks = startWebhooks({ config, redis, queues, hosts, secretKey, log });
+    cleanup.push(() => webhooks.close());
     if (options.workers !== false) {
       const pool = await startWorkerPool({ config, redisUrl, log, hosts });
       cleanup.push(() => pool.close());
@@ -114,6 +123,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       queues,
       jobEvents,
       credentials,
+      webhooks,
       reader: new EngineReader(hosts, signal),
       };
     };
@@ -139,20 +149,25 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       },
       wsServer,
     );
-    cleanup.push(async () => {
-      await ws.dispose();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-    });
     const apollo = new ApolloServer<HangarContext>({
       schema,
       plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), engineCallsPlugin()],
       formatError: makeFormatError(log),
       includeStacktraceInErrorResponses: false,
+      // main.ts handles signals and stops everything in order; Apollo must not race it.
+      stopOnTerminationSignals: false,
     });
     await apollo.start();
+    // Apollo's drain plugin closes the HTTP server (and its idle connections); subscriptions go first.
     cleanup.push(() => apollo.stop());
+    cleanup.push(async () => {
+      await ws.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    });
 
     app.get('/healthz', healthz(redis));
+    // Webhooks authenticate per source (token, path token, HMAC), never with Hangar's bearer tokens.
+    app.use('/webhooks', webhooks.router);
     app.use('/graphql', bearerAuth(tokens), express.json({ limit: '1mb' }), expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         // Engine calls made for a client that went away are cancelled.
@@ -180,7 +195,6 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       httpServer.once('error', reject);
       httpServer.listen(config.listen.port, config.listen.host, () => resolve());
     });
-    cleanup.push(() => new Promise<void>((resolve) => httpServer.close(() => resolve())));
     const { port } = httpServer.address() as AddressInfo;
     const shownHost = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const url = `http://${shownHost}:${port}`;

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { JobEventsHub } from './jobs/job-events.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Principal } from './auth/token-store.js';
+import type { Webhooks } from './webhooks/webhooks.js';
 
 /** What every resolver gets: the caller, the services it may call, and this request's engine reader. */
 export interface HangarContext {
@@ -17,6 +18,7 @@ export interface HangarContext {
   queues: JobQueues;
   jobEvents: JobEventsHub;
   credentials: CredentialStore;
+  webhooks: Webhooks;
   /** Memoises engine reads for this one request, so no engine endpoint is asked twice. */
   reader: EngineReader;
 }

@@ -1,3 +1,3 @@
 export { startHangar, type Hangar, type StartHangarOptions } from './app.js';
 export { buildHangarSchema, printHangarSchema } from './schema/build-schema.js';
-export { connectRedis, redisOptions } from './redis/redis-connection.js';
+export { connectRedis } from './redis/redis-connection.js';

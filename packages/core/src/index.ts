@@ -38,3 +38,6 @@ export { commitContainer, checkCommit, CommitChangesError, type CommitRequest } 
 export * from './archives/index.js';
 export * from './operations/index.js';
 export { watchImageEvents, type ImageEvent } from './images/image-events.js';
+export * from './webhooks/index.js';
+export { selectHosts, parseLabelSelector, labelSelectorOf, type HostSelection } from './hosts/select-hosts.js';
+export { webhookReceiverSchema, webhookRuleSchema, type WebhookReceiverConfig } from './config/config.schema.js';

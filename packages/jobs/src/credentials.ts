@@ -28,22 +28,24 @@ export function loadSecretKey(envKey: string | undefined, keyFile: string): Buff
   return Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
 }
 
-function encrypt(key: Buffer, plain: string): string {
+/** AES-256-GCM with a random IV: `iv.tag.ciphertext`, each base64. For any secret kept at rest (registry passwords, webhook secrets). */
+export function encryptSecret(key: Buffer, plain: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64')).join('.');
 }
 
-function decrypt(key: Buffer, sealed: string): string {
+/** Opens what encryptSecret sealed; a damaged value or another key is an INTERNAL error that shows no secret. */
+export function decryptSecret(key: Buffer, sealed: string): string {
   const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64'));
-  if (!iv || !tag || !body) throw new HangarError('INTERNAL', 'a stored registry secret is damaged');
+  if (!iv || !tag || !body) throw new HangarError('INTERNAL', 'a stored secret is damaged');
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAuthTag(tag);
   try {
     return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
   } catch {
-    throw new HangarError('INTERNAL', 'a stored registry secret cannot be decrypted: was HANGAR_SECRET_KEY changed?');
+    throw new HangarError('INTERNAL', 'a stored secret cannot be decrypted: was HANGAR_SECRET_KEY changed?');
   }
 }
 
@@ -61,7 +63,7 @@ export class CredentialStore {
 
   async add(registry: { name: string; url: string; kind: RegistryConfig['kind']; username?: string | undefined; password?: string | undefined }): Promise<StoredRegistry> {
     if (this.configured.some((r) => r.name === registry.name)) throw new HangarError('CONFLICT', `registry "${registry.name}" is defined in the configuration`);
-    const record = { name: registry.name, url: registry.url, kind: registry.kind, username: registry.username, password: registry.password ? encrypt(this.key, registry.password) : undefined };
+    const record = { name: registry.name, url: registry.url, kind: registry.kind, username: registry.username, password: registry.password ? encryptSecret(this.key, registry.password) : undefined };
     await this.redis.hset(KEY, registry.name, JSON.stringify(record));
     return { name: registry.name, url: registry.url, kind: registry.kind, username: registry.username, hasPassword: Boolean(registry.password) };
   }
@@ -83,7 +85,7 @@ export class CredentialStore {
     const all = await this.redis.hgetall(KEY);
     const stored = Object.values(all).map((text) => {
       const record = JSON.parse(text) as { name: string; url: string; kind: RegistryConfig['kind']; username?: string; password?: string };
-      return { ...record, password: record.password ? decrypt(this.key, record.password) : undefined };
+      return { ...record, password: record.password ? decryptSecret(this.key, record.password) : undefined };
     });
     const configured = this.configured.map((r) => ({ name: r.name, url: r.url, kind: r.kind, username: r.username, password: r.passwordEnv ? this.env[r.passwordEnv] : undefined }));
     return [...configured, ...stored];

@@ -5,5 +5,5 @@ export { readMeta, writeMeta, clearMeta, metaKey, batchKey, uploadKey, CANCEL_CH
 export { viewOf, findJob, readJob, jobLogs, listJobs, type JobView, type JobState, type JobFilter } from './job-view.js';
 export { enqueueJob, dedupeIdOf, type EnqueueRequest } from './producer.js';
 export { cancelJob, retryJob } from './control.js';
-export { CredentialStore, loadSecretKey, type StoredRegistry } from './credentials.js';
+export { CredentialStore, loadSecretKey, encryptSecret, decryptSecret, type StoredRegistry } from './credentials.js';
 export { redisConnectionOptions } from './redis.js';

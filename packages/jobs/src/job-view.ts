@@ -121,7 +121,9 @@ export async function listJobs(queues: JobQueues, redis: Redis, hosts: string[],
       const jobs = ids
         ? (await Promise.all([...ids].filter((id) => parseJobId(id)?.host === host).map((id) => queues.get(host).getJob(id)))).filter((j): j is Job<JobEnvelope> => Boolean(j))
         : await queues.get(host).getJobs(bullStates as never, 0, limit - 1, false);
-      return Promise.all(jobs.map((job) => viewOf(job, redis)));
+      // Read each job state-first (readJob), so a job ending meanwhile never looks finished without its result.
+      const views = await Promise.all(jobs.map((job) => readJob(queues, redis, job.id!)));
+      return views.filter((view): view is JobView => Boolean(view));
     }),
   );
   return perHost

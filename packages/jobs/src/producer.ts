@@ -15,6 +15,8 @@ export interface EnqueueRequest<K extends JobKind = JobKind> {
   key?: string | undefined;
   /** Attempts before the job fails for good (default 3). */
   attempts?: number | undefined;
+  /** Delay before retries (default exponential from 2 s); webhook jobs wait minutes for a host that is down. */
+  backoff?: { type: 'exponential' | 'fixed'; delay: number } | undefined;
 }
 
 /** Which running job a new one joins: the same pull (push) of the same reference on the same host. */
@@ -35,7 +37,7 @@ export async function enqueueJob(queues: JobQueues, redis: Redis, request: Enque
   const job = await queues.get(request.host).add(
     request.kind,
     { kind: request.kind, host: request.host, batchId: request.batchId, requestedBy: request.requestedBy, data },
-    { jobId, ...(dedupeId ? { deduplication: { id: dedupeId } } : {}), ...(request.attempts ? { attempts: request.attempts } : {}) },
+    { jobId, ...(dedupeId ? { deduplication: { id: dedupeId } } : {}), ...(request.attempts ? { attempts: request.attempts } : {}), ...(request.backoff ? { backoff: request.backoff } : {}) },
   );
   const id = job.id!;
   if (dedupeId && id === jobId) await writeMeta(redis, id, { dedupeId });

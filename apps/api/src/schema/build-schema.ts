@@ -11,11 +11,12 @@ import { RegistryAdminResolver } from './registry-admin.resolver.js';
 import { RegistryResolver, SearchResolver } from './registry.resolver.js';
 import { LocalPubSub } from '../jobs/local-pubsub.js';
 import { DateTimeScalar } from './scalars.js';
+import { WebhookResolver, WebhookRuleMatchResolver } from './webhook.resolver.js';
 
 /** The GraphQL schema of Hangar, built from the resolver classes. */
 export async function buildHangarSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver, ImageMutationResolver, AuditResolver, JobResolver, JobSubscriptionResolver, RegistryAdminResolver],
+    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver, ImageMutationResolver, AuditResolver, JobResolver, JobSubscriptionResolver, RegistryAdminResolver, WebhookResolver, WebhookRuleMatchResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     pubSub: new LocalPubSub(),

@@ -8,6 +8,8 @@ import {
   findImage,
   HangarError,
   OperationError,
+  parseLabelSelector,
+  selectHosts as selectFleetHosts,
   watchImageEvents,
   type ImageEvent as CoreImageEvent,
 } from '@hangar/core';
@@ -20,32 +22,18 @@ import { ImageEvent, Job, JobConnection, JobFilterInput, JobsPayload } from './j
 import { paginate } from './pagination.js';
 import { UserError } from './user-error.type.js';
 
-/** Resolves names and label selectors to configured hosts; unknown names are user errors. */
+/** Resolves names and label selectors to configured hosts (core's selectHosts); unknown names are user errors. */
 export function selectHosts(
   context: HangarContext,
   names: string[] | null | undefined,
   selector: HostSelectorInput | null | undefined,
   field: string,
 ): { hosts: string[]; errors: UserError[] } {
-  const errors: UserError[] = [];
-  const chosen = new Set<string>();
-  const byName = [...(names ?? []), ...(selector?.names ?? [])];
-  for (const name of byName) {
-    if (context.hosts.has(name)) chosen.add(name);
-    else errors.push(UserError.of('HOST_NOT_FOUND', `no host named "${name}"`, { field: ['input', field], host: name }));
-  }
-  if (selector?.labels?.length) {
-    const wanted = selector.labels.map((label) => {
-      const eq = label.indexOf('=');
-      return eq < 0 ? ([label, undefined] as const) : ([label.slice(0, eq), label.slice(eq + 1)] as const);
-    });
-    for (const state of context.hosts.states()) {
-      if (wanted.every(([key, value]) => (value === undefined ? key in state.labels : state.labels[key] === value))) chosen.add(state.name);
-    }
-  }
-  if (!names && !selector) for (const name of context.hosts.names()) chosen.add(name);
-  if (chosen.size === 0 && errors.length === 0) errors.push(UserError.of('BAD_REQUEST', 'no host matches', { field: ['input', field] }));
-  return { hosts: [...chosen], errors };
+  const selection = names || selector ? { names: [...(names ?? []), ...(selector?.names ?? [])], labels: selector?.labels?.map(parseLabelSelector) } : undefined;
+  const { hosts, unknown } = selectFleetHosts(context.hosts.states(), selection);
+  const errors = unknown.map((name) => UserError.of('HOST_NOT_FOUND', `no host named "${name}"`, { field: ['input', field], host: name }));
+  if (hosts.length === 0 && errors.length === 0) errors.push(UserError.of('BAD_REQUEST', 'no host matches', { field: ['input', field] }));
+  return { hosts, errors };
 }
 
 function check(fn: () => void, field: string): UserError[] {

@@ -25,7 +25,7 @@ describe('TarFramingCheck', () => {
       expect(out.equals(tar)).toBe(true);
       expect(check.bytes).toBe(tar.length);
     }
-  });
+  }, 60_000);
 
   it('counts entries, not PAX meta entries', async () => {
     expect((await run([fixture('gnu.tar')])).check.entries).toBe(4);

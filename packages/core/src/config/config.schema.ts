@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEndpoint } from '../docker/endpoint.js';
+import { WEBHOOK_SOURCES } from '../webhooks/sources.js';
 
 const name = z
   .string()
@@ -51,17 +52,25 @@ export const registryConfigSchema = z.strictObject({
 
 export const webhookReceiverSchema = z.strictObject({
   name,
-  source: z.enum(['distribution', 'harbor', 'dockerhub', 'standard', 'github']),
+  /** What sends to it, which fixes the payload format and how it authenticates (see docs/webhooks.md). */
+  source: z.enum(WEBHOOK_SOURCES),
+  /** The environment variable holding its secret: bearer token, path token, or HMAC key (`whsec_...`). */
   secretEnv: z.string().optional(),
 });
 
 export const webhookRuleSchema = z.strictObject({
   name,
+  /** The receiver whose events it looks at. */
   receiver: name,
+  /** Go path.Match glob on the repository path (`team/web*`; `*` does not cross `/`). */
   repository: z.string().min(1),
+  /** Glob on the pushed tag. */
   tag: z.string().default('*'),
+  /** Tags matching any of these globs start nothing (`*-rc`). */
   excludeTags: z.array(z.string()).default([]),
+  /** pull: pull the pushed digest on the selected hosts and tag it with the pushed tag. */
   action: z.enum(['pull']).default('pull'),
+  /** Hosts by name, by labels (all must match), or both. */
   hosts: z.strictObject({ names: z.array(name).optional(), labels: z.record(z.string(), z.string()).optional() }),
 });
 
@@ -104,7 +113,20 @@ export const configSchema = z.strictObject({
   hosts: z.array(hostConfigSchema).default([]),
   registries: z.array(registryConfigSchema).default([]),
   webhooks: z
-    .strictObject({ receivers: z.array(webhookReceiverSchema).default([]), rules: z.array(webhookRuleSchema).default([]) })
+    .strictObject({
+      receivers: z.array(webhookReceiverSchema).default([]),
+      rules: z.array(webhookRuleSchema).default([]),
+      /** Largest body a receiver reads; a bigger one is refused with 413. */
+      maxBodyBytes: z.int().min(1024).max(64 * 1024 ** 2).default(1024 ** 2),
+      /** How far a signed timestamp (Standard Webhooks) may be from this clock, either way. */
+      toleranceSeconds: z.int().min(10).max(3600).default(300),
+      /** How long an event ID is remembered, so that a redelivery starts nothing. */
+      dedupeTtlSeconds: z.int().min(60).default(7 * 24 * 3600),
+      /** Attempts of a job a webhook starts: a host that is down is retried, not skipped. */
+      jobAttempts: z.int().min(1).max(50).default(10),
+      /** First retry delay of such a job, doubled at each attempt (10 attempts from 5 s span about 40 minutes). */
+      jobBackoffMs: z.int().min(100).max(3_600_000).default(5_000),
+    })
     .prefault({}),
 });
 
@@ -112,3 +134,4 @@ export type HangarConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type HostConfig = z.output<typeof hostConfigSchema>;
 export type RegistryConfig = z.output<typeof registryConfigSchema>;
+export type WebhookReceiverConfig = z.output<typeof webhookReceiverSchema>;

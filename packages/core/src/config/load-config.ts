@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
+import { checkWebhookConfig } from '../webhooks/webhook-config.js';
 import { configSchema, type HostConfig, type ParsedConfig } from './config.schema.js';
 
 /** The configuration Hangar runs with: validated, defaults applied, every file path absolute and present. */
@@ -108,6 +109,8 @@ export function parseConfig(
     config.hosts = local.data;
   }
   checkFiles(config.hosts, baseDir, source);
+  const webhookProblem = checkWebhookConfig(config.webhooks, config.hosts.map((host) => host.name));
+  if (webhookProblem) throw new ConfigError(webhookProblem.key, webhookProblem.message, source);
   return { ...config, source: source === 'config' ? undefined : source };
 }
 

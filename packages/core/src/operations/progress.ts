@@ -110,3 +110,11 @@ export class ProgressTracker {
     return { phase: this.phase, percent, bytesDone, bytesTotal, message: this.message, layers };
   }
 }
+
+/** Hands a tracker's state and new log lines to an operation's hooks, with credentials scrubbed from the lines. */
+export function progressEmitter(tracker: ProgressTracker, hooks: { onProgress?: ((p: OperationProgress) => void) | undefined; onLog?: ((line: string) => void) | undefined }, scrub: (line: string) => string): () => void {
+  return () => {
+    hooks.onProgress?.(tracker.snapshot());
+    for (const line of tracker.drainLog()) hooks.onLog?.(scrub(line));
+  };
+}

@@ -2,9 +2,9 @@ import type { DockerHostClient } from '../docker/docker-host-client.js';
 import { toImageDetails, type RawImageInspect } from '../images/engine-images.js';
 import { familiarName, parseReference, ReferenceSyntaxError } from '../reference/reference.js';
 import { OperationError } from './operation-error.js';
-import { ProgressTracker, type OperationProgress } from './progress.js';
+import { progressEmitter, ProgressTracker, type OperationProgress } from './progress.js';
 import { runProgressStream } from './progress-stream.js';
-import { registryAuthHeader, scrubSecrets, type RegistryAuth } from './registry-auth.js';
+import { registryAuthHeader, rethrowScrubbed, scrubSecrets, type RegistryAuth } from './registry-auth.js';
 
 export interface OperationHooks {
   signal?: AbortSignal | undefined;
@@ -43,10 +43,7 @@ export async function pullImage(
   const tag = ref.digest ?? ref.tag ?? 'latest';
   const tracker = new ProgressTracker({ transfer: 'download' });
   let digest: string | undefined;
-  const emit = () => {
-    hooks.onProgress?.(tracker.snapshot());
-    for (const line of tracker.drainLog()) hooks.onLog?.(scrubSecrets(line, [request.auth]));
-  };
+  const emit = progressEmitter(tracker, hooks, (line) => scrubSecrets(line, [request.auth]));
   try {
     await runProgressStream(
       client,
@@ -69,8 +66,7 @@ export async function pullImage(
       },
     );
   } catch (error) {
-    if (error instanceof OperationError) throw new OperationError(error.code, scrubSecrets(error.message, [request.auth]), error.permanent, { host: client.name });
-    throw error;
+    rethrowScrubbed(error, [request.auth], client.name);
   }
   const name = ref.digest ? `${fromImage}@${ref.digest}` : `${fromImage}:${tag}`;
   let details = toImageDetails(client.name, await client.request<RawImageInspect>({ path: `/images/${encodeURIComponent(name)}/json`, signal: hooks.signal }));

@@ -1,10 +1,10 @@
 import type { DockerHostClient } from '../docker/docker-host-client.js';
 import { familiarName } from '../reference/reference.js';
 import { OperationError } from './operation-error.js';
-import { ProgressTracker } from './progress.js';
+import { progressEmitter, ProgressTracker } from './progress.js';
 import { runProgressStream } from './progress-stream.js';
 import { checkOperationRef, type OperationHooks } from './pull.js';
-import { registryAuthHeader, scrubSecrets, type RegistryAuth } from './registry-auth.js';
+import { registryAuthHeader, rethrowScrubbed, scrubSecrets, type RegistryAuth } from './registry-auth.js';
 
 /** `docker push REF` from one host, with per-layer progress. Answers the digest the registry gave. */
 export async function pushImage(client: DockerHostClient, request: { ref: string; auth?: RegistryAuth | undefined }, hooks: OperationHooks): Promise<{ digest: string | undefined }> {
@@ -13,10 +13,7 @@ export async function pushImage(client: DockerHostClient, request: { ref: string
   const name = ref.domain === 'docker.io' ? familiarName(ref) : `${ref.domain}/${ref.path}`;
   const tracker = new ProgressTracker({ transfer: 'push' });
   let digest: string | undefined;
-  const emit = () => {
-    hooks.onProgress?.(tracker.snapshot());
-    for (const line of tracker.drainLog()) hooks.onLog?.(scrubSecrets(line, [request.auth]));
-  };
+  const emit = progressEmitter(tracker, hooks, (line) => scrubSecrets(line, [request.auth]));
   try {
     await runProgressStream(
       client,
@@ -34,8 +31,7 @@ export async function pushImage(client: DockerHostClient, request: { ref: string
       },
     );
   } catch (error) {
-    if (error instanceof OperationError) throw new OperationError(error.code, scrubSecrets(error.message, [request.auth]), error.permanent, { host: client.name });
-    throw error;
+    rethrowScrubbed(error, [request.auth], client.name);
   }
   tracker.finish(digest ? `pushed ${name}:${ref.tag ?? 'latest'} ${digest}` : `pushed ${name}`);
   emit();

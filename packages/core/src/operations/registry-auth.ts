@@ -1,3 +1,5 @@
+import { OperationError } from './operation-error.js';
+
 /** Credentials for one registry, as the engine takes them in X-Registry-Auth. Never logged, never returned. */
 export interface RegistryAuth {
   username?: string | undefined;
@@ -26,4 +28,10 @@ export function scrubSecrets(text: string, auths: readonly (RegistryAuth | undef
     for (const secret of [auth?.password, auth?.identitytoken]) if (secret && secret.length >= 3) out = out.split(secret).join('[redacted]');
   }
   return out;
+}
+
+/** Re-raises an operation's failure with any credential removed from its message. */
+export function rethrowScrubbed(error: unknown, auths: readonly (RegistryAuth | undefined)[], host: string): never {
+  if (error instanceof OperationError) throw new OperationError(error.code, scrubSecrets(error.message, auths), error.permanent, { host });
+  throw error;
 }

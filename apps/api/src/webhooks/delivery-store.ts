@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import type { RegistryPushEvent, WebhookSource } from '@hangar/core';
+import type { Redis } from 'ioredis';
+
+const STREAM = '{hangar}:webhooks:deliveries';
+const PENDING = '{hangar}:webhooks:pending';
+const resultKey = (id: string) => `{hangar}:webhooks:result:${id}`;
+const seenKey = (receiver: string, eventId: string) => `{hangar}:webhooks:seen:${receiver}:${createHash('sha256').update(eventId).digest('hex')}`;
+
+/** Deliveries kept (the stream is trimmed beyond this) and how long a delivery's outcome is kept. */
+const MAX_DELIVERIES = 100_000;
+const RESULT_TTL_SECONDS = 30 * 24 * 3600;
+
+export type DeliveryStatus = 'ACCEPTED' | 'DUPLICATE' | 'REJECTED' | 'IGNORED';
+export type EventStatus = 'ACCEPTED' | 'DUPLICATE' | 'IGNORED';
+
+/** An event as received, with why it asks for nothing (a pull, a blob, ...), if so. */
+export interface ReceivedEvent extends RegistryPushEvent {
+  ignoredReason: string | undefined;
+}
+
+/** What is written when a request arrives; it never changes afterwards. Holds no secret and no header. */
+interface Receipt {
+  receiver: string;
+  source: WebhookSource | undefined;
+  receivedAt: string;
+  /** The source's delivery ID, or a hash of the body where it has none. */
+  deliveryId: string | undefined;
+  /** For a refused request: its HTTP status and why. */
+  rejected: { httpStatus: number; reason: string } | undefined;
+  /** Why the delivery as a whole asks for nothing (a GitHub ping, a Harbor scan event). */
+  ignoredReason: string | undefined;
+  events: ReceivedEvent[];
+}
+
+/** What rule matching did for one event. */
+export interface RuleMatchOutcome {
+  rule: string;
+  ref: string | undefined;
+  tagAs: string | undefined;
+  hosts: string[];
+  jobIds: string[];
+  errors: { code: string; message: string; host?: string | undefined }[];
+}
+
+/** What processing an accepted delivery did, written once it is done. */
+export interface DeliveryOutcome {
+  processedAt: string;
+  /** Per event, by index in `events`. */
+  events: { index: number; matches: RuleMatchOutcome[] }[];
+}
+
+/** A delivery as the API shows it. */
+export interface DeliveryView {
+  /** The stream entry's ID: time-ordered, the cursor. */
+  id: string;
+  receiver: string;
+  source: WebhookSource | undefined;
+  receivedAt: Date;
+  deliveryId: string | undefined;
+  status: DeliveryStatus;
+  httpStatus: number;
+  reason: string | undefined;
+  events: (ReceivedEvent & { status: EventStatus; matches: RuleMatchOutcome[] })[];
+  /** When rule matching finished; undefined while it runs (or was never needed). */
+  processedAt: Date | undefined;
+}
+
+const DEDUPE_SCRIPT = `
+local flags = {}
+local fresh = false
+for i = 3, #KEYS do
+  if redis.call('SET', KEYS[i], ARGV[4], 'NX', 'EX', ARGV[1]) then
+    flags[#flags + 1] = '1'
+    fresh = true
+  else
+    flags[#flags + 1] = '0'
+  end
+end
+local joined = table.concat(flags, ',')
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'receipt', ARGV[3], 'fresh', joined)
+if fresh then redis.call('ZADD', KEYS[2], ARGV[4], id) end
+return {id, joined}
+`;
+
+function statusOf(receipt: Receipt, events: { status: EventStatus; ignoredReason: string | undefined }[]): { status: DeliveryStatus; httpStatus: number; reason: string | undefined } {
+  if (receipt.rejected) return { status: 'REJECTED', httpStatus: receipt.rejected.httpStatus, reason: receipt.rejected.reason };
+  if (events.some((event) => event.status === 'ACCEPTED')) return { status: 'ACCEPTED', httpStatus: 202, reason: undefined };
+  if (events.some((event) => event.status === 'DUPLICATE')) return { status: 'DUPLICATE', httpStatus: 200, reason: 'every event was delivered before' };
+  const reasons = [...new Set(events.map((event) => event.ignoredReason).filter(Boolean))];
+  return { status: 'IGNORED', httpStatus: 202, reason: receipt.ignoredReason ?? (reasons.join(', ') || 'nothing to act on') };
+}
+
+function viewOf(id: string, receipt: Receipt, freshFlags: string, outcome: DeliveryOutcome | undefined): DeliveryView {
+  const flags = freshFlags ? freshFlags.split(',') : [];
+  let actionable = 0;
+  const events = receipt.events.map((event, index) => {
+    const status: EventStatus = event.ignoredReason ? 'IGNORED' : flags[actionable++] === '1' ? 'ACCEPTED' : 'DUPLICATE';
+    return { ...event, status, matches: outcome?.events.find((e) => e.index === index)?.matches ?? [] };
+  });
+  return {
+    id,
+    receiver: receipt.receiver,
+    source: receipt.source,
+    receivedAt: new Date(receipt.receivedAt),
+    deliveryId: receipt.deliveryId,
+    ...statusOf(receipt, events),
+    events,
+    processedAt: outcome ? new Date(outcome.processedAt) : undefined,
+  };
+}
+
+/**
+ * Every webhook delivery, in a Redis stream (like the audit log): append-only, capped, read newest first. An
+ * accepted delivery's events are deduplicated by event ID (SET NX with a TTL) in the same atomic step that records
+ * it and marks it pending, so a crash between answering and matching rules loses nothing: pending deliveries are
+ * processed again at start-up, and their job keys make that enqueue nothing twice.
+ */
+export class WebhookDeliveryStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly dedupeTtlSeconds: number,
+  ) {}
+
+  /** Records a refused request (bad receiver, auth, size or payload). */
+  async reject(entry: { receiver: string; source: WebhookSource | undefined; receivedAt: Date; httpStatus: number; reason: string }): Promise<DeliveryView> {
+    const receipt: Receipt = {
+      receiver: entry.receiver,
+      source: entry.source,
+      receivedAt: entry.receivedAt.toISOString(),
+      deliveryId: undefined,
+      rejected: { httpStatus: entry.httpStatus, reason: entry.reason },
+      ignoredReason: undefined,
+      events: [],
+    };
+    const id = (await this.redis.xadd(STREAM, 'MAXLEN', '~', String(MAX_DELIVERIES), '*', 'receipt', JSON.stringify(receipt), 'fresh', ''))!;
+    return viewOf(id, receipt, '', undefined);
+  }
+
+  /**
+   * Records an authenticated, parsed delivery: each actionable event is claimed by its ID; the delivery is pending
+   * (to be processed) when at least one was new.
+   */
+  async accept(entry: { receiver: string; source: WebhookSource; receivedAt: Date; deliveryId: string; ignoredReason: string | undefined; events: ReceivedEvent[] }): Promise<{ view: DeliveryView; pending: boolean }> {
+    const receipt: Receipt = {
+      receiver: entry.receiver,
+      source: entry.source,
+      receivedAt: entry.receivedAt.toISOString(),
+      deliveryId: entry.deliveryId,
+      rejected: undefined,
+      ignoredReason: entry.ignoredReason,
+      events: entry.events,
+    };
+    const keys = entry.events.filter((event) => !event.ignoredReason).map((event) => seenKey(entry.receiver, event.eventId));
+    const [id, flags] = (await this.redis.eval(
+      DEDUPE_SCRIPT,
+      2 + keys.length,
+      STREAM,
+      PENDING,
+      ...keys,
+      String(this.dedupeTtlSeconds),
+      String(MAX_DELIVERIES),
+      JSON.stringify(receipt),
+      String(entry.receivedAt.getTime()),
+    )) as [string, string];
+    return { view: viewOf(id, receipt, flags, undefined), pending: flags.split(',').includes('1') };
+  }
+
+  async get(id: string): Promise<DeliveryView | undefined> {
+    const rows = (await this.redis.xrange(STREAM, id, id)) as [string, string[]][];
+    const row = rows[0];
+    if (!row) return undefined;
+    const outcome = await this.redis.get(resultKey(id));
+    return this.toView(row, outcome);
+  }
+
+  private toView([id, fields]: [string, string[]], outcome: string | null): DeliveryView {
+    const field = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
+    return viewOf(id, JSON.parse(field('receipt')) as Receipt, field('fresh'), outcome ? (JSON.parse(outcome) as DeliveryOutcome) : undefined);
+  }
+
+  /** Newest first; `before` is the ID of the last delivery of the previous page. */
+  async read({ first, before }: { first: number; before?: string | undefined }): Promise<{ deliveries: DeliveryView[]; hasMore: boolean; total: number }> {
+    const end = before ? `(${before}` : '+';
+    const [rows, total] = await Promise.all([this.redis.xrevrange(STREAM, end, '-', 'COUNT', first + 1) as Promise<[string, string[]][]>, this.redis.xlen(STREAM)]);
+    const page = rows.slice(0, first);
+    const outcomes = page.length ? await this.redis.mget(page.map(([id]) => resultKey(id))) : [];
+    return { deliveries: page.map((row, i) => this.toView(row, outcomes[i] ?? null)), hasMore: rows.length > first, total };
+  }
+
+  /** Stores what processing did and takes the delivery off the pending list. */
+  async finish(id: string, outcome: DeliveryOutcome): Promise<void> {
+    await this.redis.multi().set(resultKey(id), JSON.stringify(outcome), 'EX', RESULT_TTL_SECONDS).zrem(PENDING, id).exec();
+  }
+
+  /** Takes a delivery off the pending list without an outcome (its record is gone). */
+  async forget(id: string): Promise<void> {
+    await this.redis.zrem(PENDING, id);
+  }
+
+  /** Deliveries still waiting for rule matching, received before `olderThan`. */
+  async pending(olderThan: Date, limit = 100): Promise<string[]> {
+    return this.redis.zrangebyscore(PENDING, '-inf', `(${olderThan.getTime()}`, 'LIMIT', 0, limit);
+  }
+}
