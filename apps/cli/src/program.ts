@@ -5,6 +5,7 @@ import { historyCommand } from './commands/history.js';
 import { hostLsCommand } from './commands/host-ls.js';
 import { imageInspectCommand } from './commands/image-inspect.js';
 import { imageLsCommand } from './commands/image-ls.js';
+import { jobCommand, pullCommand, pushCommand } from './commands/jobs.js';
 import { pruneCommand } from './commands/prune.js';
 import { rmiCommand } from './commands/rmi.js';
 import { searchCommand } from './commands/search.js';
@@ -37,6 +38,8 @@ export function buildProgram(rt: Runtime): Command {
   image.addCommand(saveCommand(rt, 'save'));
   image.addCommand(loadCommand(rt, 'load'));
   image.addCommand(importCommand(rt, 'import'));
+  image.addCommand(pullCommand(rt, 'pull'));
+  image.addCommand(pushCommand(rt, 'push'));
   program.addCommand(image);
 
   const system = new Command('system').description('Manage Docker').usage('COMMAND');
@@ -46,6 +49,8 @@ export function buildProgram(rt: Runtime): Command {
   const host = new Command('host').description('The hosts of the fleet').usage('COMMAND');
   host.addCommand(hostLsCommand(rt));
   program.addCommand(host);
+
+  program.addCommand(jobCommand(rt));
 
   // docker's short forms.
   program.addCommand(imageLsCommand(rt, 'images', LS_USAGE));
@@ -57,5 +62,7 @@ export function buildProgram(rt: Runtime): Command {
   program.addCommand(loadCommand(rt, 'load'));
   program.addCommand(importCommand(rt, 'import'));
   program.addCommand(commitCommand(rt, 'commit'));
+  program.addCommand(pullCommand(rt, 'pull'));
+  program.addCommand(pushCommand(rt, 'push'));
   return program;
 }

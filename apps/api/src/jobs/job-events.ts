@@ -107,6 +107,16 @@ export class JobEventsHub {
     try {
       for (const view of initial) yield view;
       if (initial.length === 0 || done()) return;
+      // A job may have changed between the first read and the subscription: read the unfinished ones again.
+      for (const view of initial) {
+        if (TERMINAL.has(view.state)) continue;
+        const current = await readJob(this.queues, this.redis, view.id);
+        if (current && current.state !== view.state) {
+          states.set(current.id, current.state);
+          yield current;
+        }
+      }
+      if (done()) return;
       for await (const view of channel) {
         states.set(view.id, view.state);
         yield view;

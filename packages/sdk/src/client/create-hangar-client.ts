@@ -3,6 +3,7 @@ import type { DocumentNode } from 'graphql';
 import { defaultWebSocket } from '#websocket';
 import { getSdk, type Requester } from '../generated/sdk.js';
 import { createArchiveClient, type ArchiveClient } from './archives.js';
+import { createJobsApi, type JobsApi } from './jobs.js';
 import { baseUrlOf, graphqlWebSocketUrl } from './endpoints.js';
 import { executeOverHttp, type FetchLike, type HttpTransportConfig } from './http-transport.js';
 import { prepareOperation } from './operation.js';
@@ -41,6 +42,8 @@ export type HangarClient = HangarSdk & {
   subscribe<R, V>(document: TypedDocumentNode<R, V>, ...args: VariablesArgs<V>): AsyncGenerator<R, void, undefined>;
   /** save / load / import through the REST endpoints. */
   readonly archives: ArchiveClient;
+  /** Starts jobs (pull, push, build, copy, retry) as handles to follow: `await (await hangar.run.pull({ ref })).done()`. */
+  readonly run: JobsApi;
   /** Closes the subscription connection, if one is open. */
   close(): Promise<void>;
 };
@@ -74,8 +77,10 @@ export function createHangarClient(options: HangarClientOptions): HangarClient {
       ? subscriptions.subscribe<R>(document, variables, requestOptions)
       : executeOverHttp<R>(http, document, variables, requestOptions);
 
+  const sdk = getSdk(requester);
   return {
-    ...getSdk(requester),
+    ...sdk,
+    run: createJobsApi(sdk),
     url: baseUrl,
     request: <R, V>(document: TypedDocumentNode<R, V>, ...[variables, requestOptions]: VariablesArgs<V>) => executeOverHttp<R>(http, document, variables, requestOptions),
     subscribe: <R, V>(document: TypedDocumentNode<R, V>, ...[variables, requestOptions]: VariablesArgs<V>) => subscriptions.subscribe<R>(document, variables, requestOptions),

@@ -8,8 +8,20 @@ export function getSdk<C>(requester: Requester<C>) {
     auditLog(variables?: Operations.AuditLogQueryVariables, options?: C): Promise<Operations.AuditLogQuery> {
       return requester<Operations.AuditLogQuery, Operations.AuditLogQueryVariables>(Operations.AuditLogDocument, variables, options) as Promise<Operations.AuditLogQuery>;
     },
+    batchUpdated(variables: Operations.BatchUpdatedSubscriptionVariables, options?: C): AsyncIterable<Operations.BatchUpdatedSubscription> {
+      return requester<Operations.BatchUpdatedSubscription, Operations.BatchUpdatedSubscriptionVariables>(Operations.BatchUpdatedDocument, variables, options) as AsyncIterable<Operations.BatchUpdatedSubscription>;
+    },
+    buildImage(variables: Operations.BuildImageMutationVariables, options?: C): Promise<Operations.BuildImageMutation> {
+      return requester<Operations.BuildImageMutation, Operations.BuildImageMutationVariables>(Operations.BuildImageDocument, variables, options) as Promise<Operations.BuildImageMutation>;
+    },
+    cancelJob(variables: Operations.CancelJobMutationVariables, options?: C): Promise<Operations.CancelJobMutation> {
+      return requester<Operations.CancelJobMutation, Operations.CancelJobMutationVariables>(Operations.CancelJobDocument, variables, options) as Promise<Operations.CancelJobMutation>;
+    },
     commitContainer(variables: Operations.CommitContainerMutationVariables, options?: C): Promise<Operations.CommitContainerMutation> {
       return requester<Operations.CommitContainerMutation, Operations.CommitContainerMutationVariables>(Operations.CommitContainerDocument, variables, options) as Promise<Operations.CommitContainerMutation>;
+    },
+    copyImage(variables: Operations.CopyImageMutationVariables, options?: C): Promise<Operations.CopyImageMutation> {
+      return requester<Operations.CopyImageMutation, Operations.CopyImageMutationVariables>(Operations.CopyImageDocument, variables, options) as Promise<Operations.CopyImageMutation>;
     },
     diskUsage(variables?: Operations.DiskUsageQueryVariables, options?: C): Promise<Operations.DiskUsageQuery> {
       return requester<Operations.DiskUsageQuery, Operations.DiskUsageQueryVariables>(Operations.DiskUsageDocument, variables, options) as Promise<Operations.DiskUsageQuery>;
@@ -44,11 +56,26 @@ export function getSdk<C>(requester: Requester<C>) {
     imageLayers(variables: Operations.ImageLayersQueryVariables, options?: C): Promise<Operations.ImageLayersQuery> {
       return requester<Operations.ImageLayersQuery, Operations.ImageLayersQueryVariables>(Operations.ImageLayersDocument, variables, options) as Promise<Operations.ImageLayersQuery>;
     },
+    jobUpdated(variables: Operations.JobUpdatedSubscriptionVariables, options?: C): AsyncIterable<Operations.JobUpdatedSubscription> {
+      return requester<Operations.JobUpdatedSubscription, Operations.JobUpdatedSubscriptionVariables>(Operations.JobUpdatedDocument, variables, options) as AsyncIterable<Operations.JobUpdatedSubscription>;
+    },
+    job(variables: Operations.JobQueryVariables, options?: C): Promise<Operations.JobQuery> {
+      return requester<Operations.JobQuery, Operations.JobQueryVariables>(Operations.JobDocument, variables, options) as Promise<Operations.JobQuery>;
+    },
+    jobs(variables?: Operations.JobsQueryVariables, options?: C): Promise<Operations.JobsQuery> {
+      return requester<Operations.JobsQuery, Operations.JobsQueryVariables>(Operations.JobsDocument, variables, options) as Promise<Operations.JobsQuery>;
+    },
     locateImage(variables: Operations.LocateImageQueryVariables, options?: C): Promise<Operations.LocateImageQuery> {
       return requester<Operations.LocateImageQuery, Operations.LocateImageQueryVariables>(Operations.LocateImageDocument, variables, options) as Promise<Operations.LocateImageQuery>;
     },
     pruneImages(variables: Operations.PruneImagesMutationVariables, options?: C): Promise<Operations.PruneImagesMutation> {
       return requester<Operations.PruneImagesMutation, Operations.PruneImagesMutationVariables>(Operations.PruneImagesDocument, variables, options) as Promise<Operations.PruneImagesMutation>;
+    },
+    pullImage(variables: Operations.PullImageMutationVariables, options?: C): Promise<Operations.PullImageMutation> {
+      return requester<Operations.PullImageMutation, Operations.PullImageMutationVariables>(Operations.PullImageDocument, variables, options) as Promise<Operations.PullImageMutation>;
+    },
+    pushImage(variables: Operations.PushImageMutationVariables, options?: C): Promise<Operations.PushImageMutation> {
+      return requester<Operations.PushImageMutation, Operations.PushImageMutationVariables>(Operations.PushImageDocument, variables, options) as Promise<Operations.PushImageMutation>;
     },
     registries(variables?: Operations.RegistriesQueryVariables, options?: C): Promise<Operations.RegistriesQuery> {
       return requester<Operations.RegistriesQuery, Operations.RegistriesQueryVariables>(Operations.RegistriesDocument, variables, options) as Promise<Operations.RegistriesQuery>;
@@ -61,6 +88,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     removeImages(variables: Operations.RemoveImagesMutationVariables, options?: C): Promise<Operations.RemoveImagesMutation> {
       return requester<Operations.RemoveImagesMutation, Operations.RemoveImagesMutationVariables>(Operations.RemoveImagesDocument, variables, options) as Promise<Operations.RemoveImagesMutation>;
+    },
+    retryJob(variables: Operations.RetryJobMutationVariables, options?: C): Promise<Operations.RetryJobMutation> {
+      return requester<Operations.RetryJobMutation, Operations.RetryJobMutationVariables>(Operations.RetryJobDocument, variables, options) as Promise<Operations.RetryJobMutation>;
     },
     searchImages(variables: Operations.SearchImagesQueryVariables, options?: C): Promise<Operations.SearchImagesQuery> {
       return requester<Operations.SearchImagesQuery, Operations.SearchImagesQueryVariables>(Operations.SearchImagesDocument, variables, options) as Promise<Operations.SearchImagesQuery>;

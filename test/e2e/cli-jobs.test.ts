@@ -1,0 +1,159 @@
+// `hangar pull`, `hangar push` and `hangar job …` as a child process (stdout a pipe, so plain progress lines)
+// against an in-process Hangar with workers, checked with the docker CLI on the sandbox engines.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { createHangarClient, type HangarClient } from '@hangar/sdk';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Sandbox, type EngineName } from '../sandbox/index.js';
+import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+
+const info = inject('sandbox');
+const sandbox = Sandbox.attach(info);
+const run = randomBytes(3).toString('hex');
+const ENGINES: EngineName[] = ['alpha', 'beta', 'gamma'];
+const BIN = fileURLToPath(new URL('../../apps/cli/bin/hangar.js', import.meta.url));
+
+let hangar: TestHangar;
+let client: HangarClient;
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function hangarCli(args: string[], timeoutMs = 90_000): Promise<CliResult> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HANGAR_')));
+  const env = { ...base, HANGAR_URL: hangar.url, HANGAR_TOKEN: hangar.token };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+    child.stdin.end('');
+  });
+}
+
+beforeAll(async () => {
+  process.env.HANGAR_TEST_REGISTRY_PASSWORD = info.registry.password;
+  hangar = await startTestHangar(info, {
+    hosts: ENGINES.map((name) => sandboxHost(info, name)),
+    registries: [{ name: 'sandbox', url: info.registry.url, username: info.registry.username, passwordEnv: 'HANGAR_TEST_REGISTRY_PASSWORD' }],
+  });
+  client = createHangarClient({ url: hangar.url, token: hangar.token });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await hangar?.stop();
+});
+
+/** Builds a fresh image on alpha, pushes it to the sandbox registry, and removes it from alpha again. */
+async function pushedImage(name: string): Promise<string> {
+  const local = `cli-jobs-${run}/${name}:1`;
+  const ref = `${info.registry.host}/cli-jobs-${run}/${name}:1`;
+  await sandbox.docker('alpha', ['build', '-q', '-t', local, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo ${run}-${name} > /id\n` });
+  await sandbox.docker('alpha', ['tag', local, ref]);
+  await sandbox.docker('alpha', ['push', ref]);
+  await sandbox.docker('alpha', ['rmi', ref, local]);
+  return ref;
+}
+
+describe('hangar pull and hangar job', () => {
+  let ref: string;
+  let jobIds: string[];
+
+  it('pulls a registry image onto two hosts with plain progress lines, exit 0', async () => {
+    ref = await pushedImage('pulled');
+    const result = await hangarCli(['pull', '-H', 'alpha', '-H', 'beta', ref]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // Not a terminal: no cursor moves, no bars; a line per layer status change, prefixed by the host.
+    expect(result.stdout).not.toContain('\x1b[');
+    expect(result.stdout).not.toMatch(/\[=*>/);
+    const lines = result.stdout.trimEnd().split('\n');
+    for (const engine of ['alpha', 'beta']) {
+      expect(lines).toContain(`${engine}: Pulling from ${ref}`);
+      expect(lines).toContain(`${engine}: Status: Downloaded newer image for ${ref}`);
+      expect(lines.some((line) => new RegExp(`^${engine}: [0-9a-f]{6,}: (Pull complete|Already exists)$`).test(line)), result.stdout).toBe(true);
+      // Each layer status appears once per change: no two equal consecutive lines for a layer.
+      const layerLines = lines.filter((line) => new RegExp(`^${engine}: [0-9a-f]{6,}: `).test(line));
+      expect(new Set(layerLines).size).toBe(layerLines.length);
+    }
+    expect(lines.at(-1)).toBe(ref);
+    for (const engine of ['alpha', 'beta'] as const) {
+      const listed = await sandbox.docker(engine, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', ref]);
+      expect(listed.stdout.trim()).toBe(ref);
+    }
+    const { jobs } = await client.jobs({ filter: { kinds: ['PULL'], hosts: ['alpha', 'beta'] }, first: 1000 });
+    jobIds = jobs.nodes.filter((job) => job.subject === ref).map((job) => job.id);
+    expect(jobIds).toHaveLength(2);
+  });
+
+  it('`job ls -q` lists the jobs; `job ls` prints the table', async () => {
+    const quiet = await hangarCli(['job', 'ls', '-q']);
+    expect(quiet.code).toBe(0);
+    const ids = quiet.stdout.trimEnd().split('\n');
+    for (const id of jobIds) expect(ids).toContain(id);
+
+    const table = await hangarCli(['job', 'ls', '-f', 'kind=pull', '-H', 'alpha']);
+    expect(table.code).toBe(0);
+    const [header, ...rows] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^JOB ID\s+KIND\s+HOST\s+STATE\s+SUBJECT\s+CREATED$/);
+    const mine = rows.find((row) => row.startsWith(jobIds.find((id) => id.startsWith('alpha@'))!));
+    expect(mine).toMatch(new RegExp(`\\s+PULL\\s+alpha\\s+COMPLETED\\s+${ref.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+.* ago$`));
+
+    const formatted = await hangarCli(['job', 'ls', '--format', '{{.ID}} {{.State}}', '-f', 'state=completed']);
+    for (const id of jobIds) expect(formatted.stdout).toContain(`${id} COMPLETED`);
+  });
+
+  it('`job logs` prints the status lines; `job watch` of a finished job ends at once with exit 0', async () => {
+    const id = jobIds[0]!;
+    const logs = await hangarCli(['job', 'logs', id]);
+    expect(logs.code).toBe(0);
+    const { job } = await client.job({ id, logs: 1000 });
+    expect(logs.stdout).toBe(job!.logs.map((line) => `${line}\n`).join(''));
+    expect(logs.stdout).toMatch(/Pull complete|Already exists|Downloaded newer image/);
+
+    const watch = await hangarCli(['job', 'watch', id]);
+    expect(watch.code, watch.stderr).toBe(0);
+    expect(watch.stdout).toContain('Status: Downloaded newer image for');
+
+    const missing = await hangarCli(['job', 'logs', 'nowhere@pull-0']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('No such job');
+  });
+
+  it('`job cancel` of a finished job fails', async () => {
+    const cancel = await hangarCli(['job', 'cancel', jobIds[0]!]);
+    expect(cancel.code).toBe(1);
+    expect(cancel.stderr).toMatch(/^Error: [A-Z_]+: /);
+  });
+
+  it('a pull that fails exits 1 with the daemon-like error', async () => {
+    const failed = await hangarCli(['image', 'pull', '-H', 'gamma', `${info.registry.host}/cli-jobs-${run}/missing:1`], 30_000);
+    const { jobs } = await client.jobs({ filter: { hosts: ['gamma'] }, first: 5 });
+    expect(failed.code, JSON.stringify({ failed, jobs: jobs.nodes })).toBe(1);
+    expect(failed.stderr).toMatch(/Error response from daemon: /);
+  });
+
+  it('`hangar push` pushes from a host with plain progress, exit 0', async () => {
+    const local = `cli-jobs-${run}/pushed:1`;
+    const target = `${info.registry.host}/cli-jobs-${run}/pushed:1`;
+    await sandbox.docker('beta', ['build', '-q', '-t', local, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo push-${run} > /p\n` });
+    await sandbox.docker('beta', ['tag', local, target]);
+    const result = await hangarCli(['push', '-H', 'beta', target]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`The push refers to repository [${target}]`);
+    expect(result.stdout).toMatch(/^1: digest: sha256:[0-9a-f]{64}$/m);
+  });
+});

@@ -1,0 +1,102 @@
+// @hangar/sdk's job handles against a running Hangar with workers: a real pull from the sandbox registry onto
+// two hosts, followed with `progress()` (graphql-ws) and `done()`, and a failed job's `done()` rejecting.
+import { randomBytes } from 'node:crypto';
+import { createHangarClient, HangarError, JobFailedError, type HangarClient, type Job } from '@hangar/sdk';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Sandbox, type EngineName } from '../sandbox/index.js';
+import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+
+const info = inject('sandbox');
+const sandbox = Sandbox.attach(info);
+const run = randomBytes(3).toString('hex');
+const ENGINES: EngineName[] = ['alpha', 'beta', 'gamma'];
+const TARGETS: EngineName[] = ['beta', 'gamma'];
+
+let hangar: TestHangar;
+let client: HangarClient;
+
+beforeAll(async () => {
+  process.env.HANGAR_TEST_REGISTRY_PASSWORD = info.registry.password;
+  hangar = await startTestHangar(info, {
+    hosts: ENGINES.map((name) => sandboxHost(info, name)),
+    registries: [{ name: 'sandbox', url: info.registry.url, username: info.registry.username, passwordEnv: 'HANGAR_TEST_REGISTRY_PASSWORD' }],
+  });
+  client = createHangarClient({ url: hangar.url, token: hangar.token });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await hangar?.stop();
+});
+
+/** Builds a fresh image on alpha, pushes it to the sandbox registry, and removes it from alpha again. */
+async function pushedImage(name: string): Promise<string> {
+  const local = `sdk-jobs-${run}/${name}:1`;
+  const ref = `${info.registry.host}/sdk-jobs-${run}/${name}:1`;
+  await sandbox.docker('alpha', ['build', '-q', '-t', local, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo ${run}-${name} > /id\n` });
+  await sandbox.docker('alpha', ['tag', local, ref]);
+  await sandbox.docker('alpha', ['push', ref]);
+  await sandbox.docker('alpha', ['rmi', ref, local]);
+  return ref;
+}
+
+describe('job handles', () => {
+  it('pulls onto two hosts: batch progress over batchUpdated, job progress over jobUpdated, done() with the final jobs', async () => {
+    const ref = await pushedImage('pulled');
+    const batch = await client.run.pull({ ref, hosts: TARGETS });
+    expect(batch.userErrors).toEqual([]);
+    expect(batch.batchId).toBeTruthy();
+    expect(batch.jobs.map((job) => job.host).sort()).toEqual(TARGETS);
+
+    // One job followed on its own while the batch is followed as a whole.
+    const single: Job[] = [];
+    const following = (async () => {
+      for await (const update of batch.jobs[0]!.progress()) single.push(update);
+    })();
+    const updates: Job[] = [];
+    for await (const update of batch.progress()) updates.push(update);
+    await following;
+
+    const finals = await batch.done();
+    expect(finals.map((job) => job.state)).toEqual(['COMPLETED', 'COMPLETED']);
+    for (const engine of TARGETS) {
+      const mine = updates.filter((job) => job.host === engine);
+      expect(mine.at(-1)!.state).toBe('COMPLETED');
+      const layerIds = new Set(mine.flatMap((job) => job.progress?.layers.map((layer) => layer.id) ?? []));
+      expect(layerIds.size, `${engine} layers`).toBeGreaterThan(0);
+      const final = finals.find((job) => job.host === engine)!;
+      const { stdout } = await sandbox.docker(engine, ['image', 'inspect', ref, '--format', '{{.Id}}']);
+      expect(final.result?.imageId).toBe(stdout.trim());
+    }
+    expect(single.at(-1)!.state).toBe('COMPLETED');
+    expect(single.every((job) => job.id === batch.jobs[0]!.id)).toBe(true);
+
+    // A handle made from an ID, after the fact: done() resolves with the finished job at once.
+    const again = await client.run.job(batch.jobs[1]!.id).done();
+    expect(again.state).toBe('COMPLETED');
+    expect(again.host).toBe(batch.jobs[1]!.host);
+  });
+
+  it("rejects done() with a JobFailedError carrying the job's error code when the job FAILED", async () => {
+    const batch = await client.run.build({
+      hosts: ['beta'],
+      dockerfile: `FROM ${info.seed.baseRef}\nRUN echo failing-${run} && exit 3\n`,
+      tags: [`sdk-jobs-${run}/broken:1`],
+    });
+    expect(batch.userErrors).toEqual([]);
+    const job = batch.jobs[0]!;
+    const error = await job.done().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect(error).toBeInstanceOf(HangarError);
+    const failure = error as JobFailedError;
+    expect(failure.job.state).toBe('FAILED');
+    expect(failure.code).toBe(failure.job.error!.code);
+    expect(failure.code).toMatch(/^[A-Z_]+$/);
+    expect(failure.host).toBe('beta');
+    expect(failure.message).toMatch(/non-zero code: 3/);
+    // The batch rejects the same way, with every final job.
+    const batchError = (await batch.done().catch((e: unknown) => e)) as JobFailedError;
+    expect(batchError.code).toBe(failure.code);
+    expect(batchError.jobs.map((j) => j.state)).toEqual(['FAILED']);
+  });
+});
