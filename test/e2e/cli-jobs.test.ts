@@ -7,6 +7,7 @@ import { createHangarClient, type HangarClient } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+import { pushFreshImage, sandboxRegistry } from './support/registry-images.js';
 
 const info = inject('sandbox');
 const sandbox = Sandbox.attach(info);
@@ -43,11 +44,7 @@ function hangarCli(args: string[], timeoutMs = 90_000): Promise<CliResult> {
 }
 
 beforeAll(async () => {
-  process.env.HANGAR_TEST_REGISTRY_PASSWORD = info.registry.password;
-  hangar = await startTestHangar(info, {
-    hosts: ENGINES.map((name) => sandboxHost(info, name)),
-    registries: [{ name: 'sandbox', url: info.registry.url, username: info.registry.username, passwordEnv: 'HANGAR_TEST_REGISTRY_PASSWORD' }],
-  });
+  hangar = await startTestHangar(info, { hosts: ENGINES.map((name) => sandboxHost(info, name)), registries: [sandboxRegistry(info)] });
   client = createHangarClient({ url: hangar.url, token: hangar.token });
 });
 
@@ -56,16 +53,8 @@ afterAll(async () => {
   await hangar?.stop();
 });
 
-/** Builds a fresh image on alpha, pushes it to the sandbox registry, and removes it from alpha again. */
-async function pushedImage(name: string): Promise<string> {
-  const local = `cli-jobs-${run}/${name}:1`;
-  const ref = `${info.registry.host}/cli-jobs-${run}/${name}:1`;
-  await sandbox.docker('alpha', ['build', '-q', '-t', local, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo ${run}-${name} > /id\n` });
-  await sandbox.docker('alpha', ['tag', local, ref]);
-  await sandbox.docker('alpha', ['push', ref]);
-  await sandbox.docker('alpha', ['rmi', ref, local]);
-  return ref;
-}
+/** A fresh image in the sandbox registry, not on any host. */
+const pushedImage = (name: string, extra = '') => pushFreshImage(sandbox, info, `cli-jobs-${run}`, name, extra);
 
 describe('hangar pull and hangar job', () => {
   let ref: string;

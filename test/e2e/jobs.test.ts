@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
 import { query } from './support/graphql.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+import { pushFreshImage, sandboxRegistry } from './support/registry-images.js';
 import { collect, wsClient } from './support/subscriptions.js';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
@@ -12,11 +13,7 @@ const ENGINES: EngineName[] = ['alpha', 'beta', 'gamma'];
 let hangar: TestHangar;
 
 beforeAll(async () => {
-  process.env.HANGAR_TEST_REGISTRY_PASSWORD = info.registry.password;
-  hangar = await startTestHangar(info, {
-    hosts: ENGINES.map((name) => sandboxHost(info, name)),
-    registries: [{ name: 'sandbox', url: info.registry.url, username: info.registry.username, passwordEnv: 'HANGAR_TEST_REGISTRY_PASSWORD' }],
-  });
+  hangar = await startTestHangar(info, { hosts: ENGINES.map((name) => sandboxHost(info, name)), registries: [sandboxRegistry(info)] });
 });
 
 afterAll(async () => {
@@ -55,16 +52,8 @@ async function mutate(name: string, input: Record<string, unknown>): Promise<Sta
 
 const run = Math.random().toString(16).slice(2, 8);
 
-/** Builds a fresh image on alpha, pushes it to the sandbox registry, and removes it from alpha again. */
-async function pushedImage(name: string, extra = ''): Promise<string> {
-  const local = `jobs-${run}/${name}:1`;
-  const ref = `${info.registry.host}/jobs-${run}/${name}:1`;
-  await sandbox.docker('alpha', ['build', '-q', '-t', local, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo ${run}-${name} > /id\n${extra}\n` });
-  await sandbox.docker('alpha', ['tag', local, ref]);
-  await sandbox.docker('alpha', ['push', ref]);
-  await sandbox.docker('alpha', ['rmi', ref, local]);
-  return ref;
-}
+/** A fresh image in the sandbox registry, not on any host. */
+const pushedImage = (name: string, extra = '') => pushFreshImage(sandbox, info, `jobs-${run}`, name, extra);
 
 describe('pull jobs', () => {
   it('pulls from the registry (with auth) onto three hosts, followed live, layer by layer', async () => {
