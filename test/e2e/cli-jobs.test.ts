@@ -1,11 +1,10 @@
 // `hangar pull`, `hangar push` and `hangar job …` as a child process (stdout a pipe, so plain progress lines)
 // against an in-process Hangar with workers, checked with the docker CLI on the sandbox engines.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { createHangarClient, type HangarClient } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
+import { runHangarCli, type CliResult } from './support/cli.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { pushFreshImage, sandboxRegistry } from './support/registry-images.js';
 
@@ -13,34 +12,12 @@ const info = inject('sandbox');
 const sandbox = Sandbox.attach(info);
 const run = randomBytes(3).toString('hex');
 const ENGINES: EngineName[] = ['alpha', 'beta', 'gamma'];
-const BIN = fileURLToPath(new URL('../../apps/cli/bin/hangar.js', import.meta.url));
 
 let hangar: TestHangar;
 let client: HangarClient;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 function hangarCli(args: string[], timeoutMs = 90_000): Promise<CliResult> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HANGAR_')));
-  const env = { ...base, HANGAR_URL: hangar.url, HANGAR_TOKEN: hangar.token };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-    child.stdin.end('');
-  });
+  return runHangarCli(hangar, args, { timeoutMs });
 }
 
 beforeAll(async () => {

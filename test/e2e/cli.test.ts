@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { createHangarClient } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
+import { runHangarCli, type CliResult } from './support/cli.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { INDEX_FIXTURE, startSearchIndex } from './support/search-index.js';
 
@@ -33,29 +34,9 @@ let hangar: TestHangar;
 let index: Awaited<ReturnType<typeof startSearchIndex>>;
 let scratch: string;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `hangar ARGS` in a child process, connected to the test's Hangar through HANGAR_URL / HANGAR_TOKEN. */
-function hangarCli(args: string[], { env = {}, input }: { env?: Record<string, string | undefined>; input?: Buffer | string } = {}): Promise<CliResult> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HANGAR_')));
-  const childEnv = { ...base, HANGAR_URL: hangar.url, HANGAR_TOKEN: hangar.token, HANGAR_CONFIG_FILE: undefined, ...env };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: Object.fromEntries(Object.entries(childEnv).filter((entry): entry is [string, string] => entry[1] !== undefined)),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-    child.stdin.end(input ?? '');
-  });
+/** `hangar ARGS` in a child process, connected to the test's Hangar. */
+function hangarCli(args: string[], options: { env?: Record<string, string | undefined>; input?: Buffer | string } = {}): Promise<CliResult> {
+  return runHangarCli(hangar, args, options);
 }
 
 async function docker(args: string[], engine: EngineName = ENGINE): Promise<string> {

@@ -3,36 +3,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MAX_API_VERSION, compareApiVersions } from '@hangar/core';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
 import { graphql, query } from './support/graphql.js';
+import { HOST_FIELDS, type HostView } from './support/host-view.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 
 const info = inject('sandbox');
 const sandbox = Sandbox.attach(info);
 const ENGINES: EngineName[] = ['alpha', 'beta', 'gamma'];
-
-interface HostView {
-  name: string;
-  endpoint: string;
-  status: 'UP' | 'DOWN';
-  error: string | null;
-  errorCode: string | null;
-  labels: { key: string; value: string }[];
-  engine: null | {
-    version: string;
-    apiVersion: string;
-    maxApiVersion: string;
-    os: string;
-    arch: string;
-    kernelVersion: string | null;
-    storageDriver: string | null;
-    images: number;
-    containers: number;
-    cpus: number;
-    memory: number;
-  };
-}
-
-const HOST_FIELDS = `name endpoint status error errorCode labels { key value }
-  engine { version apiVersion maxApiVersion os arch kernelVersion storageDriver images containers cpus memory }`;
 
 let hangar: TestHangar;
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MAX_API_VERSION, compareApiVersions } from '@hangar/core';
 import { Sandbox } from '../sandbox/index.js';
 import { query } from './support/graphql.js';
+import { HOST_FIELDS, type HostView } from './support/host-view.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 
 // ssh:// hosts against a real sshd (the sandbox's, on 127.0.0.1): docker-modem opens one SSH connection per request
@@ -15,30 +16,6 @@ const info = inject('sandbox');
 const sandbox = Sandbox.attach(info);
 const ssh = info.ssh;
 const HEALTH_TIMEOUT_MS = 3_000;
-
-interface HostView {
-  name: string;
-  endpoint: string;
-  status: 'UP' | 'DOWN';
-  error: string | null;
-  errorCode: string | null;
-  engine: null | {
-    version: string;
-    apiVersion: string;
-    maxApiVersion: string;
-    os: string;
-    arch: string;
-    kernelVersion: string | null;
-    storageDriver: string | null;
-    images: number;
-    containers: number;
-    cpus: number;
-    memory: number;
-  };
-}
-
-const HOST_FIELDS = `name endpoint status error errorCode
-  engine { version apiVersion maxApiVersion os arch kernelVersion storageDriver images containers cpus memory }`;
 
 let hangar: TestHangar;
 let wrongKey: string;
