@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { startHangar, type Hangar } from '@hangar/api';
 import { parseConfig, type HangarConfigInput } from '@hangar/core';
+import { createHangarClient, type HangarClient } from '@hangar/sdk';
 import type { EngineName, SandboxInfo } from '../../sandbox/index.js';
 
 /** A host entry of hangar.yaml for one sandbox engine. */
@@ -12,6 +13,8 @@ export function sandboxHost(info: SandboxInfo, name: EngineName): NonNullable<Ha
 
 export interface TestHangar extends Hangar {
   token: string;
+  /** The typed SDK on this Hangar with the admin token: tests go through it wherever it has the operation. */
+  sdk: HangarClient;
 }
 
 /** Starts Hangar in this process on a free port, on the sandbox's Redis, with the given hosts. */
@@ -22,5 +25,14 @@ export async function startTestHangar(info: SandboxInfo, input: HangarConfigInpu
     { env: {} },
   );
   const hangar = await startHangar(config, { adminToken: token, log: () => {}, workers: options.workers ?? true });
-  return Object.assign(hangar, { token });
+  const sdk = createHangarClient({ url: hangar.url, token });
+  const stop = hangar.stop.bind(hangar);
+  return Object.assign(hangar, {
+    token,
+    sdk,
+    stop: async () => {
+      await sdk.close();
+      await stop();
+    },
+  });
 }

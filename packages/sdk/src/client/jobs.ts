@@ -2,9 +2,11 @@ import { HangarError } from '../errors/hangar-error.js';
 import type {
   BuildImageInput,
   CopyImageInput,
+  ImportImageInput,
   JobFieldsFragment,
   JobsPayloadFieldsFragment,
   JobState,
+  LoadImageInput,
   PullImageInput,
   PushImageInput,
 } from '../generated/graphql.js';
@@ -16,7 +18,7 @@ export type Job = JobFieldsFragment;
 /** What the job-starting mutations answer. */
 export type JobsPayload = JobsPayloadFieldsFragment;
 /** The operations handles use (any HangarClient has them). */
-export type JobsClient = Pick<HangarSdk, 'job' | 'jobUpdated' | 'batchUpdated' | 'pullImage' | 'pushImage' | 'buildImage' | 'copyImage' | 'cancelJob' | 'retryJob'>;
+export type JobsClient = Pick<HangarSdk, 'job' | 'jobUpdated' | 'batchUpdated' | 'pullImage' | 'pushImage' | 'buildImage' | 'copyImage' | 'importImage' | 'loadImage' | 'cancelJob' | 'retryJob'>;
 
 const TERMINAL: readonly JobState[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
@@ -226,6 +228,10 @@ export interface JobsApi {
   build(input: BuildImageInput, options?: RequestOptions): Promise<BatchHandle>;
   /** An image copied engine to engine. */
   copy(input: CopyImageInput, options?: RequestOptions): Promise<BatchHandle>;
+  /** `docker import URL` on hosts (an upload goes through `archives.importImage`). */
+  import(input: ImportImageInput, options?: RequestOptions): Promise<BatchHandle>;
+  /** `docker load` of an archive at a URL on hosts (an upload goes through `archives.loadImages`). */
+  load(input: LoadImageInput, options?: RequestOptions): Promise<BatchHandle>;
   /** Runs a failed or cancelled job again. */
   retry(id: string, options?: RequestOptions): Promise<BatchHandle>;
   /** A handle on a job by ID (or a job from `jobs`/`job`). */
@@ -241,6 +247,8 @@ export function createJobsApi(client: JobsClient): JobsApi {
     push: async (input, options) => batch((await client.pushImage({ input }, options)).pushImage),
     build: async (input, options) => batch((await client.buildImage({ input }, options)).buildImage),
     copy: async (input, options) => batch((await client.copyImage({ input }, options)).copyImage),
+    import: async (input, options) => batch((await client.importImage({ input }, options)).importImage),
+    load: async (input, options) => batch((await client.loadImage({ input }, options)).loadImage),
     retry: async (id, options) => batch((await client.retryJob({ id }, options)).retryJob),
     job: (job) => jobHandle(client, job),
     batch,

@@ -5,6 +5,15 @@ import * as Operations from './graphql.js';
 export type Requester<C = {}> = <R, V>(doc: DocumentNode, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
+    addRegistry(variables: Operations.AddRegistryMutationVariables, options?: C): Promise<Operations.AddRegistryMutation> {
+      return requester<Operations.AddRegistryMutation, Operations.AddRegistryMutationVariables>(Operations.AddRegistryDocument, variables, options) as Promise<Operations.AddRegistryMutation>;
+    },
+    addWebhookReceiver(variables: Operations.AddWebhookReceiverMutationVariables, options?: C): Promise<Operations.AddWebhookReceiverMutation> {
+      return requester<Operations.AddWebhookReceiverMutation, Operations.AddWebhookReceiverMutationVariables>(Operations.AddWebhookReceiverDocument, variables, options) as Promise<Operations.AddWebhookReceiverMutation>;
+    },
+    addWebhookRule(variables: Operations.AddWebhookRuleMutationVariables, options?: C): Promise<Operations.AddWebhookRuleMutation> {
+      return requester<Operations.AddWebhookRuleMutation, Operations.AddWebhookRuleMutationVariables>(Operations.AddWebhookRuleDocument, variables, options) as Promise<Operations.AddWebhookRuleMutation>;
+    },
     auditLog(variables?: Operations.AuditLogQueryVariables, options?: C): Promise<Operations.AuditLogQuery> {
       return requester<Operations.AuditLogQuery, Operations.AuditLogQueryVariables>(Operations.AuditLogDocument, variables, options) as Promise<Operations.AuditLogQuery>;
     },
@@ -56,6 +65,9 @@ export function getSdk<C>(requester: Requester<C>) {
     imageLayers(variables: Operations.ImageLayersQueryVariables, options?: C): Promise<Operations.ImageLayersQuery> {
       return requester<Operations.ImageLayersQuery, Operations.ImageLayersQueryVariables>(Operations.ImageLayersDocument, variables, options) as Promise<Operations.ImageLayersQuery>;
     },
+    importImage(variables: Operations.ImportImageMutationVariables, options?: C): Promise<Operations.ImportImageMutation> {
+      return requester<Operations.ImportImageMutation, Operations.ImportImageMutationVariables>(Operations.ImportImageDocument, variables, options) as Promise<Operations.ImportImageMutation>;
+    },
     jobUpdated(variables: Operations.JobUpdatedSubscriptionVariables, options?: C): AsyncIterable<Operations.JobUpdatedSubscription> {
       return requester<Operations.JobUpdatedSubscription, Operations.JobUpdatedSubscriptionVariables>(Operations.JobUpdatedDocument, variables, options) as AsyncIterable<Operations.JobUpdatedSubscription>;
     },
@@ -64,6 +76,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     jobs(variables?: Operations.JobsQueryVariables, options?: C): Promise<Operations.JobsQuery> {
       return requester<Operations.JobsQuery, Operations.JobsQueryVariables>(Operations.JobsDocument, variables, options) as Promise<Operations.JobsQuery>;
+    },
+    loadImage(variables: Operations.LoadImageMutationVariables, options?: C): Promise<Operations.LoadImageMutation> {
+      return requester<Operations.LoadImageMutation, Operations.LoadImageMutationVariables>(Operations.LoadImageDocument, variables, options) as Promise<Operations.LoadImageMutation>;
     },
     locateImage(variables: Operations.LocateImageQueryVariables, options?: C): Promise<Operations.LocateImageQuery> {
       return requester<Operations.LocateImageQuery, Operations.LocateImageQueryVariables>(Operations.LocateImageDocument, variables, options) as Promise<Operations.LocateImageQuery>;
@@ -89,6 +104,15 @@ export function getSdk<C>(requester: Requester<C>) {
     removeImages(variables: Operations.RemoveImagesMutationVariables, options?: C): Promise<Operations.RemoveImagesMutation> {
       return requester<Operations.RemoveImagesMutation, Operations.RemoveImagesMutationVariables>(Operations.RemoveImagesDocument, variables, options) as Promise<Operations.RemoveImagesMutation>;
     },
+    removeRegistry(variables: Operations.RemoveRegistryMutationVariables, options?: C): Promise<Operations.RemoveRegistryMutation> {
+      return requester<Operations.RemoveRegistryMutation, Operations.RemoveRegistryMutationVariables>(Operations.RemoveRegistryDocument, variables, options) as Promise<Operations.RemoveRegistryMutation>;
+    },
+    removeWebhookReceiver(variables: Operations.RemoveWebhookReceiverMutationVariables, options?: C): Promise<Operations.RemoveWebhookReceiverMutation> {
+      return requester<Operations.RemoveWebhookReceiverMutation, Operations.RemoveWebhookReceiverMutationVariables>(Operations.RemoveWebhookReceiverDocument, variables, options) as Promise<Operations.RemoveWebhookReceiverMutation>;
+    },
+    removeWebhookRule(variables: Operations.RemoveWebhookRuleMutationVariables, options?: C): Promise<Operations.RemoveWebhookRuleMutation> {
+      return requester<Operations.RemoveWebhookRuleMutation, Operations.RemoveWebhookRuleMutationVariables>(Operations.RemoveWebhookRuleDocument, variables, options) as Promise<Operations.RemoveWebhookRuleMutation>;
+    },
     retryJob(variables: Operations.RetryJobMutationVariables, options?: C): Promise<Operations.RetryJobMutation> {
       return requester<Operations.RetryJobMutation, Operations.RetryJobMutationVariables>(Operations.RetryJobDocument, variables, options) as Promise<Operations.RetryJobMutation>;
     },
@@ -97,6 +121,18 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     tagImage(variables: Operations.TagImageMutationVariables, options?: C): Promise<Operations.TagImageMutation> {
       return requester<Operations.TagImageMutation, Operations.TagImageMutationVariables>(Operations.TagImageDocument, variables, options) as Promise<Operations.TagImageMutation>;
+    },
+    testRegistryLogin(variables: Operations.TestRegistryLoginMutationVariables, options?: C): Promise<Operations.TestRegistryLoginMutation> {
+      return requester<Operations.TestRegistryLoginMutation, Operations.TestRegistryLoginMutationVariables>(Operations.TestRegistryLoginDocument, variables, options) as Promise<Operations.TestRegistryLoginMutation>;
+    },
+    webhookDeliveries(variables?: Operations.WebhookDeliveriesQueryVariables, options?: C): Promise<Operations.WebhookDeliveriesQuery> {
+      return requester<Operations.WebhookDeliveriesQuery, Operations.WebhookDeliveriesQueryVariables>(Operations.WebhookDeliveriesDocument, variables, options) as Promise<Operations.WebhookDeliveriesQuery>;
+    },
+    webhookReceivers(variables?: Operations.WebhookReceiversQueryVariables, options?: C): Promise<Operations.WebhookReceiversQuery> {
+      return requester<Operations.WebhookReceiversQuery, Operations.WebhookReceiversQueryVariables>(Operations.WebhookReceiversDocument, variables, options) as Promise<Operations.WebhookReceiversQuery>;
+    },
+    webhookRules(variables?: Operations.WebhookRulesQueryVariables, options?: C): Promise<Operations.WebhookRulesQuery> {
+      return requester<Operations.WebhookRulesQuery, Operations.WebhookRulesQueryVariables>(Operations.WebhookRulesDocument, variables, options) as Promise<Operations.WebhookRulesQuery>;
     }
   };
 }
