@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { importCommand, loadCommand, saveCommand } from './commands/archives.js';
+import { buildCommand } from './commands/build.js';
 import { commitCommand } from './commands/commit.js';
 import { historyCommand } from './commands/history.js';
 import { hostLsCommand } from './commands/host-ls.js';
@@ -40,6 +41,7 @@ export function buildProgram(rt: Runtime): Command {
   image.addCommand(importCommand(rt, 'import'));
   image.addCommand(pullCommand(rt, 'pull'));
   image.addCommand(pushCommand(rt, 'push'));
+  image.addCommand(buildCommand(rt, 'build'));
   program.addCommand(image);
 
   const system = new Command('system').description('Manage Docker').usage('COMMAND');
@@ -64,5 +66,6 @@ export function buildProgram(rt: Runtime): Command {
   program.addCommand(commitCommand(rt, 'commit'));
   program.addCommand(pullCommand(rt, 'pull'));
   program.addCommand(pushCommand(rt, 'push'));
+  program.addCommand(buildCommand(rt, 'build'));
   return program;
 }

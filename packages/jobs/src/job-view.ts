@@ -90,8 +90,9 @@ export async function readJob(queues: JobQueues, redis: Redis, id: string): Prom
   return job ? viewOf(job, redis, state) : undefined;
 }
 
-export async function jobLogs(queue: Queue<JobEnvelope>, id: string, max = 2000): Promise<string[]> {
-  const { logs } = await queue.getJobLogs(id, -max, -1);
+/** The last `max` lines of a job's log or, with `from`, up to `max` lines from line `from` (0-based) on. */
+export async function jobLogs(queue: Queue<JobEnvelope>, id: string, max = 2000, from?: number): Promise<string[]> {
+  const { logs } = from === undefined ? await queue.getJobLogs(id, -max, -1) : await queue.getJobLogs(id, from, from + max - 1);
   return logs;
 }
 

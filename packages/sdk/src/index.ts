@@ -3,7 +3,7 @@ export { createHangarClient, type HangarClient, type HangarClientOptions, type H
 export type { RequestOptions } from './client/request-options.js';
 export type { FetchLike } from './client/http-transport.js';
 export type { WebSocketConstructor } from './client/subscriptions.js';
-export type { ArchiveBody, ArchiveClient, ExportImagesOptions, ImportImageOptions, ImportImageResult, LoadedImage, LoadImagesOptions, LoadImagesResult } from './client/archives.js';
+export type { ArchiveBody, ArchiveClient, ExportImagesOptions, ImportImageOptions, ImportImageResult, LoadedImage, LoadImagesOptions, LoadImagesResult, UploadBuildContextOptions, UploadedBuildContext } from './client/archives.js';
 export { jobHandle, batchHandle, createJobsApi, isFinished, JobFailedError, type Job, type JobsPayload, type JobHandle, type BatchHandle, type JobsApi, type JobsClient } from './client/jobs.js';
 export { baseUrlOf, graphqlHttpUrl, graphqlWebSocketUrl } from './client/endpoints.js';
 export { HangarError, isHangarError, codeForStatus, SERVER_ERROR_CODES, CLIENT_ERROR_CODES, type HangarErrorCode, type KnownErrorCode, type GraphQLErrorEntry } from './errors/hangar-error.js';

@@ -220,15 +220,19 @@ export class JobResolver {
     return Object.assign(new JobConnection(), { nodes: page.items.map((item) => Job.from(item.node)), totalCount: page.totalCount, pageInfo: page.pageInfo });
   }
 
-  @FieldResolver(() => [String], { description: 'The job’s log: pull and push status lines, build output, errors; the last `last` lines.' })
+  @FieldResolver(() => [String], {
+    description: 'The job’s log: pull and push status lines, build output, errors. The last `last` lines or, with `from`, up to `last` lines from line `from` on (to follow a log: ask again from the number of lines seen).',
+  })
   async logs(
     @Root() job: Job,
     @Ctx() context: HangarContext,
-    @Arg('last', () => Int, { nullable: true, description: 'How many of the latest lines (default 1000, at most 10000).' }) last?: number,
+    @Arg('last', () => Int, { nullable: true, description: 'How many lines (default 1000, at most 10000): the latest ones, or the first ones from `from`.' }) last?: number,
+    @Arg('from', () => Int, { nullable: true, description: 'Index (0-based) of the first line to return; left out, the latest lines are returned.' }) from?: number,
   ): Promise<string[]> {
     const count = last ?? 1000;
     if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new HangarError('BAD_REQUEST', 'last: must be between 1 and 10000');
-    return jobLogs(context.queues.get(job.host), job.id, count);
+    if (from !== undefined && from !== null && (!Number.isInteger(from) || from < 0)) throw new HangarError('BAD_REQUEST', 'from: must be 0 or more');
+    return jobLogs(context.queues.get(job.host), job.id, count, from ?? undefined);
   }
 }
 

@@ -49,6 +49,20 @@ export interface ImportImageResult {
   ref?: string;
 }
 
+export interface UploadBuildContextOptions {
+  /** The build context as a plain (uncompressed) tar, at most 64 MiB; bigger contexts belong at a URL (`contextUrl`). */
+  context: ArchiveBody;
+  signal?: AbortSignal | undefined;
+}
+
+export interface UploadedBuildContext {
+  /** Pass it as `contextUpload` to `buildImage` (or `run.build`). */
+  key: string;
+  bytes: number;
+  /** The upload is kept this long for a build to use. */
+  expiresInSeconds: number;
+}
+
 /** `docker save`, `docker load` and `docker import` through Hangar's REST endpoints (tar streams, never buffered). */
 export interface ArchiveClient {
   /** The tar stream of one or more images (GET /api/v1/hosts/:host/images/export?ref=…). */
@@ -57,6 +71,8 @@ export interface ArchiveClient {
   loadImages(options: LoadImagesOptions): Promise<LoadImagesResult>;
   /** Makes an image of a root filesystem tar or URL (POST /api/v1/hosts/:host/images/import). */
   importImage(options: ImportImageOptions): Promise<ImportImageResult>;
+  /** Uploads a build context tar for `buildImage(input: { contextUpload: key })` (POST /api/v1/build-contexts). */
+  uploadBuildContext(options: UploadBuildContextOptions): Promise<UploadedBuildContext>;
 }
 
 function isUrlSource(source: ImportImageOptions['source']): source is { url: string } {
@@ -123,6 +139,13 @@ export function createArchiveClient(config: HttpTransportConfig): ArchiveClient 
       const init: RequestInit & { duplex?: 'half' } = isUrlSource(source) ? { method: 'POST', headers: {} } : uploadInit(source, 'application/x-tar');
       const response = await send(config, url, { ...init, headers: authHeaders(config, { ...(init.headers as Record<string, string>), accept: 'application/json' }) }, signal);
       return json<ImportImageResult>(response, url);
+    },
+
+    async uploadBuildContext({ context, signal }) {
+      const url = `${config.baseUrl}/api/v1/build-contexts`;
+      const init = uploadInit(context, 'application/x-tar');
+      const response = await send(config, url, { ...init, headers: authHeaders(config, { ...(init.headers as Record<string, string>), accept: 'application/json' }) }, signal);
+      return json<UploadedBuildContext>(response, url);
     },
   };
 }

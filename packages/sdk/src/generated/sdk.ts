@@ -68,6 +68,9 @@ export function getSdk<C>(requester: Requester<C>) {
     importImage(variables: Operations.ImportImageMutationVariables, options?: C): Promise<Operations.ImportImageMutation> {
       return requester<Operations.ImportImageMutation, Operations.ImportImageMutationVariables>(Operations.ImportImageDocument, variables, options) as Promise<Operations.ImportImageMutation>;
     },
+    jobLogs(variables: Operations.JobLogsQueryVariables, options?: C): Promise<Operations.JobLogsQuery> {
+      return requester<Operations.JobLogsQuery, Operations.JobLogsQueryVariables>(Operations.JobLogsDocument, variables, options) as Promise<Operations.JobLogsQuery>;
+    },
     jobUpdated(variables: Operations.JobUpdatedSubscriptionVariables, options?: C): AsyncIterable<Operations.JobUpdatedSubscription> {
       return requester<Operations.JobUpdatedSubscription, Operations.JobUpdatedSubscriptionVariables>(Operations.JobUpdatedDocument, variables, options) as AsyncIterable<Operations.JobUpdatedSubscription>;
     },
