@@ -122,4 +122,22 @@ describe('hangar pull and hangar job', () => {
     expect(result.stdout).toContain(`The push refers to repository [${target}]`);
     expect(result.stdout).toMatch(/^1: digest: sha256:[0-9a-f]{64}$/m);
   });
+
+  it('`hangar image copy` copies engine to engine onto two hosts, keeping the image ID', async () => {
+    const local = `cli-jobs-${run}/copied:1`;
+    await sandbox.docker('alpha', ['build', '-q', '-t', local, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo copy-${run} > /c\n` });
+    const { stdout: sourceId } = await sandbox.docker('alpha', ['image', 'inspect', '--format', '{{.Id}}', local]);
+    const result = await hangarCli(['image', 'copy', 'alpha', local, '-H', 'beta,gamma']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    for (const engine of ['beta', 'gamma'] as const) {
+      expect(result.stdout).toContain(`${engine}: Copying alpha:${local} to ${engine}`);
+      expect(result.stdout).toContain(`${engine}: copy complete: ${sourceId.trim()}`);
+      const { stdout } = await sandbox.docker(engine, ['image', 'inspect', '--format', '{{.Id}}', local]);
+      expect(stdout.trim()).toBe(sourceId.trim());
+    }
+    const toItself = await hangarCli(['image', 'cp', 'alpha', local, '-H', 'alpha']);
+    expect(toItself.code).toBe(1);
+    expect(toItself.stderr).toContain('"alpha" is the source');
+  });
 });

@@ -6,7 +6,7 @@ import { historyCommand } from './commands/history.js';
 import { hostLsCommand } from './commands/host-ls.js';
 import { imageInspectCommand } from './commands/image-inspect.js';
 import { imageLsCommand } from './commands/image-ls.js';
-import { jobCommand, pullCommand, pushCommand } from './commands/jobs.js';
+import { copyCommand, jobCommand, pullCommand, pushCommand } from './commands/jobs.js';
 import { pruneCommand } from './commands/prune.js';
 import { rmiCommand } from './commands/rmi.js';
 import { searchCommand } from './commands/search.js';
@@ -42,6 +42,7 @@ export function buildProgram(rt: Runtime): Command {
   image.addCommand(pullCommand(rt, 'pull'));
   image.addCommand(pushCommand(rt, 'push'));
   image.addCommand(buildCommand(rt, 'build'));
+  image.addCommand(copyCommand(rt, 'copy').alias('cp'));
   program.addCommand(image);
 
   const system = new Command('system').description('Manage Docker').usage('COMMAND');

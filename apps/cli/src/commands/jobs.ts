@@ -105,6 +105,29 @@ export function pushCommand(rt: Runtime, name: string): Command {
   });
 }
 
+/**
+ * `hangar image copy SOURCE_HOST IMAGE -H TARGET…`: the image goes engine to engine (the source's save piped into
+ * each target's load), no registry in between, keeping its ID; one job per target.
+ */
+export function copyCommand(rt: Runtime, name: string): Command {
+  const command = new Command(name)
+    .description('Copy an image from one host to others, engine to engine, as jobs (no registry)')
+    .usage('[OPTIONS] SOURCE_HOST IMAGE')
+    .argument('<SOURCE_HOST>', 'the host that has the image')
+    .argument('<IMAGE>', 'name[:tag], image ID or ID prefix on the source host');
+  command.option('-H, --host <name>', 'Target host (repeatable, or comma-separated)', collect);
+  command.option('--all-hosts', 'Copy to every other host of the fleet');
+  return command.action(async (sourceHost: string, ref: string, options: HostOptions) => {
+    const selection = await selectHosts(rt, options, name);
+    let targetHosts = selection.hosts;
+    if (!targetHosts) targetHosts = (await rt.client().hosts()).hosts.map((host) => host.name).filter((host) => host !== sourceHost);
+    if (targetHosts.includes(sourceHost)) throw new CliError(`"${sourceHost}" is the source: choose other hosts to copy to`);
+    if (targetHosts.length === 0) throw new CliError('no host to copy to');
+    const batch = await rt.client().run.copy({ ref, sourceHost, targetHosts });
+    await followBatch(rt, batch, targetHosts.length > 1);
+  });
+}
+
 export const JOB_HEADERS = {
   ID: 'JOB ID',
   Kind: 'KIND',

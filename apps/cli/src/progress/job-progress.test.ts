@@ -83,3 +83,15 @@ describe('PlainProgress', () => {
     expect(plain.update(job({ state: 'FAILED', error: { code: 'NOT_FOUND', message: 'manifest unknown', field: null, host: 'alpha' } }))).toEqual(['Error: NOT_FOUND: manifest unknown']);
   });
 });
+
+describe('copy jobs (bytes, no layers)', () => {
+  const copy = (over: Partial<Job>) =>
+    job({ id: 'beta@copy-1', kind: 'COPY', host: 'beta', subject: 'alpha:app:1', progress: { phase: 'copying', percent: 50, bytesDone: 1_500_000, bytesTotal: 3_000_000, message: null, layers: [] }, ...over });
+
+  it('draws one bar while it runs, and the finish line when done', () => {
+    const board = new ProgressBoard([copy({})], false);
+    expect(board.lines()).toEqual(['Copying alpha:app:1 to beta', `copying ${progressBar(1_500_000, 3_000_000)}`]);
+    board.update(copy({ state: 'COMPLETED', result: { imageId: 'sha256:abc', repoTags: null, digest: null, bytes: 3_000_000 } }));
+    expect(board.lines()).toEqual(['Copying alpha:app:1 to beta', 'copy complete: sha256:abc']);
+  });
+});

@@ -58,7 +58,15 @@ export function headerLine(job: Job): string {
   if (job.state === 'QUEUED') return `Waiting (queued): ${job.subject}`;
   if (job.kind === 'PULL') return `Pulling from ${job.subject}`;
   if (job.kind === 'PUSH') return `The push refers to repository [${job.subject}]`;
+  if (job.kind === 'COPY') return `Copying ${job.subject} to ${job.host}`;
   return `${job.kind.toLowerCase()}: ${job.subject}`;
+}
+
+/** A job that moves bytes without layers (a copy: the source's save piped into the target's load): one bar while it runs. */
+export function streamLine(job: Job, hasLayers: boolean): string[] {
+  if (hasLayers || job.state !== 'ACTIVE' || job.progress?.bytesDone == null) return [];
+  const bar = progressBar(job.progress.bytesDone, job.progress.bytesTotal);
+  return bar ? [`${job.progress.phase} ${bar}`] : [];
 }
 
 /**
@@ -96,7 +104,8 @@ export class ProgressBoard {
     for (const job of this.#jobs.values()) {
       const prefix = this.multiHost ? `${job.host}: ` : '';
       const layers = new Map((job.progress?.layers ?? []).map((layer) => [layer.id, layer]));
-      const block = [headerLine(job), ...(this.#layerOrder.get(job.id) ?? []).map((id) => layerLine(layers.get(id) ?? { id, status: 'Waiting', current: null, total: null })), ...finishLines(job)];
+      const layerLines = (this.#layerOrder.get(job.id) ?? []).map((id) => layerLine(layers.get(id) ?? { id, status: 'Waiting', current: null, total: null }));
+      const block = [headerLine(job), ...layerLines, ...streamLine(job, layerLines.length > 0), ...finishLines(job)];
       for (const line of block) out.push(prefix + line);
     }
     return out;
