@@ -96,18 +96,26 @@ async function inspectById(reader: EngineReader, host: string, imageId: string):
   return details;
 }
 
+/** Engine reads one request makes at once on a host: enough to overlap latency, few enough not to swamp the engine. */
+const HOST_READ_PARALLELISM = 8;
+
+/** `work` over every item, at most `limit` at a time. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /** Every image on a host (intermediate ones included) with its layer chain, inspected with bounded parallelism. */
 async function layerIndex(reader: EngineReader, host: string): Promise<{ id: string; chain: string[] }[]> {
   const all = await reader.get<RawImageSummary[]>(host, '/images/json', { all: '1' });
   const out: { id: string; chain: string[] }[] = [];
-  const queue = [...all];
-  const worker = async () => {
-    for (let image = queue.shift(); image; image = queue.shift()) {
-      const details = await inspectOrUndefined(reader, host, image.Id);
-      if (details) out.push({ id: details.id, chain: chainIds(details.rootFS.layers) });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  await forEachBounded(all, HOST_READ_PARALLELISM, async (image) => {
+    const details = await inspectOrUndefined(reader, host, image.Id);
+    if (details) out.push({ id: details.id, chain: chainIds(details.rootFS.layers) });
+  });
   return out;
 }
 
@@ -140,21 +148,19 @@ export async function imageLayers(reader: EngineReader, host: string, imageId: s
 export async function hostLayers(reader: EngineReader, host: string): Promise<HostLayer[]> {
   const index = await layerIndex(reader, host);
   const layers = new Map<string, HostLayer>();
-  await Promise.all(
-    index.map(async ({ id, chain }) => {
-      const history = await imageHistory(reader, host, id);
-      const details = await inspectById(reader, host, id);
-      const steps = layerSteps([...history].reverse(), chain.length);
-      chain.forEach((chainId, position) => {
-        let layer = layers.get(chainId);
-        if (!layer) {
-          layer = { chainId, diffId: details.rootFS.layers[position]!, size: steps[position]?.size ?? 0, createdBy: steps[position]?.createdBy, images: [], savedBytes: 0 };
-          layers.set(chainId, layer);
-        }
-        layer.images.push(id);
-      });
-    }),
-  );
+  await forEachBounded(index, HOST_READ_PARALLELISM, async ({ id, chain }) => {
+    const history = await imageHistory(reader, host, id);
+    const details = await inspectById(reader, host, id);
+    const steps = layerSteps([...history].reverse(), chain.length);
+    chain.forEach((chainId, position) => {
+      let layer = layers.get(chainId);
+      if (!layer) {
+        layer = { chainId, diffId: details.rootFS.layers[position]!, size: steps[position]?.size ?? 0, createdBy: steps[position]?.createdBy, images: [], savedBytes: 0 };
+        layers.set(chainId, layer);
+      }
+      layer.images.push(id);
+    });
+  });
   return [...layers.values()]
     .map((layer) => ({ ...layer, images: layer.images.sort(), savedBytes: layer.size * (layer.images.length - 1) }))
     .sort((a, b) => b.savedBytes - a.savedBytes || b.images.length - a.images.length || (a.chainId < b.chainId ? -1 : 1));
