@@ -2,6 +2,7 @@
 // two hosts, followed with `progress()` (graphql-ws) and `done()`, and a failed job's `done()` rejecting.
 import { randomBytes } from 'node:crypto';
 import { createHangarClient, HangarError, JobFailedError, type HangarClient, type Job } from '@hangar/sdk';
+import { tarOf } from '@hangar/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
@@ -87,5 +88,35 @@ describe('job handles', () => {
     const batchError = (await batch.done().catch((e: unknown) => e)) as JobFailedError;
     expect(batchError.code).toBe(failure.code);
     expect(batchError.jobs.map((j) => j.state)).toEqual(['FAILED']);
+
+    // jobLogs pages through the log from a line on: the pages put together are the whole log.
+    const { job: whole } = await client.job({ id: job.id, logs: 10_000 });
+    expect(whole!.logs.length).toBeGreaterThan(2);
+    const pages: string[] = [];
+    for (let from = 0; ; ) {
+      const { job: page } = await client.jobLogs({ id: job.id, from, last: 2 });
+      expect(page!.state).toBe('FAILED');
+      pages.push(...page!.logs);
+      from += page!.logs.length;
+      if (page!.logs.length < 2) break;
+    }
+    expect(pages).toEqual(whole!.logs);
+    expect(pages.join('\n')).toContain(`failing-${run}`);
+    await expect(client.jobLogs({ id: job.id, from: -1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('uploads a build context once and builds it on two hosts (archives.uploadBuildContext + run.build)', async () => {
+    const files = { Dockerfile: `FROM ${info.seed.baseRef}\nCOPY hello.txt /hello.txt\n`, 'hello.txt': `hello-${run}\n` };
+    const tar = Buffer.concat(tarOf(files));
+    const uploaded = await client.archives.uploadBuildContext({ context: new Uint8Array(tar) });
+    expect(uploaded.key).toMatch(/^ctx-/);
+    expect(uploaded.bytes).toBe(tar.length);
+    const finals = await (await client.run.build({ contextUpload: uploaded.key, tags: [`sdk-jobs-${run}/ctx:1`], hosts: TARGETS })).done();
+    for (const final of finals) {
+      const { stdout } = await sandbox.docker(final.host as EngineName, ['image', 'inspect', '--format', '{{.Id}}', `sdk-jobs-${run}/ctx:1`]);
+      expect(final.result?.imageId).toBe(stdout.trim());
+    }
+    // Not a tar: the REST endpoint's 400 is a HangarError with its code.
+    await expect(client.archives.uploadBuildContext({ context: new TextEncoder().encode('not a tar at all') })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });
