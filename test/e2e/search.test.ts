@@ -1,7 +1,8 @@
+import { inspect } from 'node:util';
+import { allNodes, HangarError, HangarUserError, type SearchImagesQuery, type SearchImagesQueryVariables } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox } from '../sandbox/index.js';
 import { dockerJsonLines } from './support/docker-cli.js';
-import { graphql, query } from './support/graphql.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { INDEX_FIXTURE, startSearchIndex } from './support/search-index.js';
 
@@ -30,14 +31,7 @@ afterAll(async () => {
   await index?.close();
 });
 
-interface Hit {
-  name: string;
-  description: string | null;
-  starCount: number;
-  isOfficial: boolean;
-  isAutomated: boolean;
-  registry: string;
-}
+type Hit = SearchImagesQuery['searchImages'][number];
 
 interface DockerSearchRow {
   Name: string;
@@ -46,11 +40,23 @@ interface DockerSearchRow {
   IsOfficial: string;
 }
 
-const SEARCH = `query($term: String!, $registry: String, $filter: SearchFilterInput, $limit: Int, $host: String) {
-  searchImages(term: $term, registry: $registry, filter: $filter, limit: $limit, host: $host) { name description starCount isOfficial isAutomated registry } }`;
+async function search(variables: SearchImagesQueryVariables): Promise<Hit[]> {
+  return (await hangar.sdk.searchImages(variables)).searchImages;
+}
 
-async function search(variables: Record<string, unknown>): Promise<Hit[]> {
-  return (await query<{ searchImages: Hit[] }>(hangar.url, hangar.token, SEARCH, variables)).searchImages;
+/** The HangarError a call must fail with. */
+async function failure(promise: Promise<unknown>): Promise<HangarError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HangarError);
+  return error as HangarError;
+}
+
+/** Everything a caller could print about an error: message, stack, every GraphQL error, partial data, cause. */
+function everything(error: unknown): string {
+  return inspect(error, { showHidden: true, depth: 10 });
 }
 
 function asDockerRows(hits: Hit[]): DockerSearchRow[] {
@@ -82,19 +88,26 @@ describe('searchImages through an engine, against `docker search` on the same en
   });
 
   it('Docker Hub unreachable is an engine error with the engine’s reason, not a crash', async () => {
-    const result = await graphql(hangar.url, hangar.token, SEARCH, { term: 'busybox', host: 'alpha' });
-    expect(result.status).toBe(200);
-    expect(result.errors?.[0]?.extensions?.code).toBe('ENGINE_ERROR');
-    expect(result.errors?.[0]?.message).toMatch(/index\.docker\.io|no such host|lookup/);
+    const error = await failure(hangar.sdk.searchImages({ term: 'busybox', host: 'alpha' }));
+    expect(error.status).toBe(200);
+    expect(error.code).toBe('ENGINE_ERROR');
+    expect(error.errors[0]?.extensions?.code).toBe('ENGINE_ERROR');
+    expect(error.errors[0]?.message).toMatch(/index\.docker\.io|no such host|lookup/);
   });
 });
 
 describe('a Distribution registry: search by catalog, browse repositories and tags', () => {
+  const basic = () => `Basic ${Buffer.from(`${info.registry.username}:${info.registry.password}`).toString('base64')}`;
+
+  // The registry's own answers (its HTTP API, not Hangar's): what Hangar must match.
   async function catalog(): Promise<string[]> {
-    const response = await fetch(`${info.registry.url}/v2/_catalog?n=1000`, {
-      headers: { authorization: `Basic ${Buffer.from(`${info.registry.username}:${info.registry.password}`).toString('base64')}` },
-    });
+    const response = await fetch(`${info.registry.url}/v2/_catalog?n=1000`, { headers: { authorization: basic() } });
     return ((await response.json()) as { repositories: string[] }).repositories;
+  }
+
+  async function registryTagList(repository: string): Promise<string[]> {
+    const response = await fetch(`${info.registry.url}/v2/${repository}/tags/list`, { headers: { authorization: basic() } });
+    return ((await response.json()) as { tags: string[] | null }).tags ?? [];
   }
 
   it('lists the sandbox registry’s repositories that match the term', async () => {
@@ -107,32 +120,83 @@ describe('a Distribution registry: search by catalog, browse repositories and ta
   });
 
   it('browses repositories and tags, paginated, without ever showing the password', async () => {
-    const result = await graphql<{ registries: unknown[]; registry: { repositories: { nodes: string[] }; tags: { nodes: string[]; totalCount: number } } }>(
-      hangar.url,
-      hangar.token,
-      `query($repo: String!) { registries { name url host kind username hasPassword }
-         registry(name: "sandbox") { repositories(first: 1) { nodes pageInfo { hasNextPage endCursor } } tags(repository: $repo) { nodes totalCount } } }`,
-      { repo: info.seed.pushed!.repository },
-    );
-    expect(result.data!.registries).toEqual([
+    const repository = info.seed.pushed!.repository;
+    const registries = await hangar.sdk.registries();
+    expect(registries.registries).toEqual([
       { name: 'sandbox', url: info.registry.url, host: info.registry.host, kind: 'DISTRIBUTION', username: info.registry.username, hasPassword: true },
       { name: 'wrong-password', url: info.registry.url, host: info.registry.host, kind: 'DISTRIBUTION', username: info.registry.username, hasPassword: true },
       { name: 'test-index', url: `http://${index.host}`, host: index.host, kind: 'INDEX', username: null, hasPassword: false },
     ]);
-    expect(result.data!.registry.repositories.nodes).toEqual([(await catalog())[0]]);
-    expect(result.data!.registry.tags.nodes).toContain(info.seed.pushed!.tag);
-    expect(JSON.stringify(result)).not.toContain(info.registry.password);
+
+    const repositories = await catalog();
+    const firstPage = await hangar.sdk.registryRepositories({ registry: 'sandbox', first: 1 });
+    expect(firstPage.registry?.name).toBe('sandbox');
+    expect(firstPage.registry!.repositories.nodes).toEqual([repositories[0]]);
+    expect(firstPage.registry!.repositories.pageInfo.hasNextPage).toBe(repositories.length > 1);
+    // Page after page, one repository at a time: the whole catalog, in the registry's order.
+    let pages = 0;
+    const everyRepository = await allNodes(async (after) => {
+      pages += 1;
+      return (await hangar.sdk.registryRepositories({ registry: 'sandbox', first: 1, after })).registry!.repositories;
+    });
+    expect(everyRepository).toEqual(repositories);
+    expect(pages).toBe(repositories.length);
+
+    const tags = await hangar.sdk.registryTags({ registry: 'sandbox', repository });
+    expect(tags.registry?.name).toBe('sandbox');
+    expect(tags.registry!.tags.nodes).toContain(info.seed.pushed!.tag);
+    expect(tags.registry!.tags.totalCount).toBe(tags.registry!.tags.nodes.length);
+    expect([...tags.registry!.tags.nodes].sort()).toEqual([...(await registryTagList(repository))].sort());
+    const everyTag = await allNodes(async (after) => (await hangar.sdk.registryTags({ registry: 'sandbox', repository, first: 1, after })).registry!.tags);
+    expect(everyTag).toEqual(tags.registry!.tags.nodes);
+
+    expect(JSON.stringify([registries, firstPage, tags])).not.toContain(info.registry.password);
   });
 
   it('a wrong password is REGISTRY_AUTH_FAILED, and the password appears nowhere', async () => {
-    const result = await graphql(hangar.url, hangar.token, SEARCH, { term: 'hangar', registry: 'wrong-password' });
-    expect(result.errors?.[0]?.extensions?.code).toBe('REGISTRY_AUTH_FAILED');
-    expect(JSON.stringify(result)).not.toContain(process.env.HANGAR_TEST_WRONG_PASSWORD);
+    const error = await failure(hangar.sdk.searchImages({ term: 'hangar', registry: 'wrong-password' }));
+    expect(error.code).toBe('REGISTRY_AUTH_FAILED');
+    expect(error.errors[0]?.extensions?.code).toBe('REGISTRY_AUTH_FAILED');
+    expect(everything(error)).not.toContain(process.env.HANGAR_TEST_WRONG_PASSWORD);
+    expect(everything(error)).not.toContain(info.registry.password);
+  });
+
+  it('testRegistryLogin: the right credentials log in; a wrong password is a REGISTRY_AUTH_FAILED user error that never shows it', async () => {
+    expect(await hangar.sdk.testRegistryLogin({ name: 'sandbox' })).toEqual({ testRegistryLogin: { ok: true, userErrors: [] } });
+
+    const denied = await hangar.sdk.testRegistryLogin({ name: 'wrong-password' });
+    expect(denied.testRegistryLogin).toEqual({
+      ok: false,
+      userErrors: [
+        {
+          code: 'REGISTRY_AUTH_FAILED',
+          message: `wrong-password (${info.registry.url}): ping: the registry rejected the credentials of user ${JSON.stringify(info.registry.username)}`,
+          field: ['name'],
+          host: null,
+        },
+      ],
+    });
+    expect(JSON.stringify(denied)).not.toContain(process.env.HANGAR_TEST_WRONG_PASSWORD);
+    expect(JSON.stringify(denied)).not.toContain(info.registry.password);
+
+    // Asked to throw, the SDK raises the same user error as a HangarUserError.
+    const thrown = await hangar.sdk.testRegistryLogin({ name: 'wrong-password' }, { throwOnUserErrors: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(thrown).toBeInstanceOf(HangarUserError);
+    expect((thrown as HangarUserError).code).toBe('REGISTRY_AUTH_FAILED');
+    expect((thrown as HangarUserError).userErrors).toEqual(denied.testRegistryLogin.userErrors);
+    expect(everything(thrown)).not.toContain(process.env.HANGAR_TEST_WRONG_PASSWORD);
+
+    const unknown = await hangar.sdk.testRegistryLogin({ name: 'nope' });
+    expect(unknown.testRegistryLogin.ok).toBe(false);
+    expect(unknown.testRegistryLogin.userErrors).toEqual([{ code: 'NOT_FOUND', message: expect.stringMatching(/^no registry named "nope"/), field: ['name'], host: null }]);
   });
 });
 
 describe('bad search input', () => {
-  it.each([
+  it.each<[SearchImagesQueryVariables, string, RegExp]>([
     [{ term: '' }, 'BAD_REQUEST', /term/],
     [{ term: 'x', limit: 0 }, 'BAD_REQUEST', /limit/],
     [{ term: 'x', limit: 101 }, 'BAD_REQUEST', /limit/],
@@ -140,9 +204,10 @@ describe('bad search input', () => {
     [{ term: 'x', host: 'nope' }, 'HOST_NOT_FOUND', /nope/],
     [{ term: `${'x'}`, filter: { stars: -1 }, host: 'alpha' }, 'BAD_REQUEST', /stars/],
   ])('%j', async (variables, code, message) => {
-    const result = await graphql(hangar.url, hangar.token, SEARCH, variables);
-    expect(result.status).toBeLessThan(500);
-    expect(result.errors?.[0]?.extensions?.code).toBe(code);
-    expect(result.errors?.[0]?.message).toMatch(message);
+    const error = await failure(hangar.sdk.searchImages(variables));
+    expect(error.status).toBeLessThan(500);
+    expect(error.code).toBe(code);
+    expect(error.errors[0]?.extensions?.code).toBe(code);
+    expect(error.errors[0]?.message).toMatch(message);
   });
 });
