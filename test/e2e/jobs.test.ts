@@ -1,9 +1,16 @@
+// Jobs through the typed SDK (@hangar/sdk) against real engines: pull, push, build, copy, import and load from a
+// URL, cancel, retry, dedupe, workers in their own processes, registries with credentials, and the subscriptions
+// that follow them, each checked against the docker CLI on the same engine.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createHangarClient, HangarError, isFinished, type HangarClient, type ImageEventsSubscription, type Job, type JobsPayload } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
-import { query } from './support/graphql.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { pushFreshImage, sandboxRegistry } from './support/registry-images.js';
-import { collect, wsClient } from './support/subscriptions.js';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 const info = inject('sandbox');
@@ -20,88 +27,97 @@ afterAll(async () => {
   await hangar?.stop();
 });
 
-const JOB = 'id kind host state batchId subject attempts error { code message } result { imageId repoTags digest bytes } progress { phase percent bytesDone bytesTotal layers { id status current total } }';
-
-interface JobView {
-  id: string;
-  kind: string;
-  host: string;
-  state: string;
-  batchId: string | null;
-  attempts: number;
-  error: { code: string; message: string } | null;
-  result: { imageId: string | null; repoTags: string[] | null; digest: string | null } | null;
-  progress: { phase: string; percent: number | null; bytesDone: number | null; layers: { id: string; status: string }[] } | null;
-}
-
-interface StartPayload {
-  jobs: JobView[] | null;
-  batchId: string | null;
-  userErrors: { code: string; message: string; field: string[] | null }[];
-}
-
-async function mutate(name: string, input: Record<string, unknown>): Promise<StartPayload> {
-  const data = await query<Record<string, StartPayload>>(
-    hangar.url,
-    hangar.token,
-    `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { batchId userErrors { code message field } jobs { ${JOB} } } }`,
-    { input },
-  );
-  return data[name]!;
-}
-
 const run = Math.random().toString(16).slice(2, 8);
 
 /** A fresh image in the sandbox registry, not on any host. */
 const pushedImage = (name: string, extra = '') => pushFreshImage(sandbox, info, `jobs-${run}`, name, extra);
 
-describe('pull jobs', () => {
-  it('pulls from the registry (with auth) onto three hosts, followed live, layer by layer', async () => {
-    const ref = await pushedImage('pulled');
-    const started = await mutate('pullImage', { ref, hosts: ENGINES });
-    expect(started.userErrors).toEqual([]);
-    expect(started.jobs).toHaveLength(3);
-    const client = wsClient(hangar.url, hangar.token);
-    try {
-      const events = await collect<{ batchUpdated: JobView }>(client, `subscription($b: ID!) { batchUpdated(batchId: $b) { ${JOB} } }`, { b: started.batchId });
-      for (const engine of ENGINES) {
-        const mine = events.map((e) => e.batchUpdated).filter((j) => j.host === engine);
-        const last = mine.at(-1)!;
-        expect(last.state, JSON.stringify(last.error)).toBe('COMPLETED');
-        expect(last.result, JSON.stringify(mine.slice(-2))).not.toBeNull();
-        const layerIds = new Set(mine.flatMap((j) => j.progress?.layers.map((l) => l.id) ?? []));
-        const { stdout } = await sandbox.docker(engine, ['image', 'inspect', ref, '--format', '{{len .RootFS.Layers}} {{.Id}}']);
-        const [count, id] = stdout.trim().split(' ');
-        expect(layerIds.size, `${engine} layers`).toBe(Number(count));
-        expect(last.result!.imageId).toBe(id);
-        const listed = await sandbox.docker(engine, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', ref]);
-        expect(listed.stdout.trim()).toBe(ref);
-      }
-    } finally {
-      await client.dispose();
-    }
-  });
-});
-
-async function waitForJob(id: string, until: (job: JobView) => boolean, timeoutMs = 120_000): Promise<JobView> {
+/** The job once `until` holds, read with `job(id)` every 100 ms. */
+async function waitForJob(id: string, until: (job: Job) => boolean, timeoutMs = 120_000, client: HangarClient = hangar.sdk): Promise<Job> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const data = await query<{ job: JobView | null }>(hangar.url, hangar.token, `query($id: ID!) { job(id: $id) { ${JOB} } }`, { id });
-    if (data.job && until(data.job)) return data.job;
-    if (Date.now() > deadline) throw new Error(`job ${id} never got there: ${JSON.stringify(data.job)}`);
+    const { job } = await client.job({ id, logs: 1 });
+    if (job && until(job)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} never got there: ${JSON.stringify(job)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
+/** The job once it is COMPLETED, FAILED or CANCELLED. */
+const finished = (id: string, client: HangarClient = hangar.sdk) => waitForJob(id, isFinished, 120_000, client);
+
+/** The last 1000 lines of a job's log. */
 async function logsOf(id: string): Promise<string[]> {
-  return (await query<{ job: { logs: string[] } }>(hangar.url, hangar.token, `query($id: ID!) { job(id: $id) { logs } }`, { id })).job.logs;
+  const { job } = await hangar.sdk.job({ id });
+  if (!job) throw new Error(`no job ${id}`);
+  return job.logs;
 }
+
+/** The one job a single-host mutation started. */
+function onlyJob(payload: JobsPayload): Job {
+  expect(payload.userErrors).toEqual([]);
+  expect(payload.jobs).toHaveLength(1);
+  return payload.jobs![0]!;
+}
+
+/** Serves files over HTTP on 127.0.0.1 (engines and workers run on this machine); `files` can change while it runs. */
+async function serveFiles(files: Map<string, Buffer>): Promise<{ base: string; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    const body = files.get(req.url ?? '');
+    if (!body) return void res.writeHead(404).end('not here');
+    res.writeHead(200, { 'content-type': 'application/x-tar', 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    requests,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('pull jobs', () => {
+  it('pulls from the registry (with auth) onto three hosts, followed live, layer by layer', async () => {
+    const ref = await pushedImage('pulled');
+    const { pullImage: started } = await hangar.sdk.pullImage({ input: { ref, hosts: ENGINES } });
+    expect(started.userErrors).toEqual([]);
+    expect(started.jobs).toHaveLength(3);
+    expect(started.batchId).toBeTruthy();
+    const events: Job[] = [];
+    for await (const { batchUpdated } of hangar.sdk.batchUpdated({ batchId: started.batchId! })) events.push(batchUpdated);
+    for (const engine of ENGINES) {
+      const mine = events.filter((j) => j.host === engine);
+      const last = mine.at(-1)!;
+      expect(last.state, JSON.stringify(last.error)).toBe('COMPLETED');
+      expect(last.result, JSON.stringify(mine.slice(-2))).not.toBeNull();
+      const layerIds = new Set(mine.flatMap((j) => j.progress?.layers.map((l) => l.id) ?? []));
+      const { stdout } = await sandbox.docker(engine, ['image', 'inspect', ref, '--format', '{{len .RootFS.Layers}} {{.Id}}']);
+      const [count, id] = stdout.trim().split(' ');
+      expect(layerIds.size, `${engine} layers`).toBe(Number(count));
+      expect(last.result!.imageId).toBe(id);
+      const listed = await sandbox.docker(engine, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', ref]);
+      expect(listed.stdout.trim()).toBe(ref);
+    }
+  });
+});
 
 describe('subscriptions', () => {
   it('refuses a connection without a valid token', async () => {
-    const client = wsClient(hangar.url, 'hgr_not-a-token');
-    await expect(collect(client, 'subscription { imageEvents { action } }', {})).rejects.toBeDefined();
-    await client.dispose();
+    const stranger = createHangarClient({ url: hangar.url, token: 'hgr_not-a-token', subscriptionRetryAttempts: 0 });
+    try {
+      const refused = await stranger.imageEvents()[Symbol.asyncIterator]().next().catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(HangarError);
+      expect(refused).toMatchObject({ code: 'UNAUTHENTICATED' });
+      // Queries and mutations over HTTP are refused the same way.
+      await expect(stranger.jobs()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+    } finally {
+      await stranger.close();
+    }
   });
 });
 
@@ -119,55 +135,65 @@ describe('failures', () => {
       registries: [{ name: 'sandbox', url: info.registry.url, username: info.registry.username, passwordEnv: 'HANGAR_TEST_WRONG_PASSWORD' }],
     });
     try {
-      const data = await query<{ pushImage: StartPayload }>(wrong.url, wrong.token, `mutation($input: PushImageInput!) { pushImage(input: $input) { userErrors { code message } jobs { ${JOB} } } }`, {
-        input: { ref, hosts: ['alpha'] },
-      });
-      const id = data.pushImage.jobs![0]!.id;
-      let job: JobView;
-      for (;;) {
-        job = (await query<{ job: JobView }>(wrong.url, wrong.token, `query($id: ID!) { job(id: $id) { ${JOB} } }`, { id })).job;
-        if (job.state === 'FAILED' || job.state === 'COMPLETED') break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const started = onlyJob((await wrong.sdk.pushImage({ input: { ref, hosts: ['alpha'] } })).pushImage);
+      expect(started).toMatchObject({ kind: 'PUSH', host: 'alpha', subject: ref });
+      const job = await finished(started.id, wrong.sdk);
       expect(job.state).toBe('FAILED');
       expect(job.error!.code).toBe('REGISTRY_AUTH_FAILED');
       expect(job.attempts).toBe(1);
       expect(JSON.stringify(job)).not.toContain('definitely-wrong-password');
+      expect(JSON.stringify(await wrong.sdk.job({ id: job.id }))).not.toContain('definitely-wrong-password');
     } finally {
       await wrong.stop();
     }
   });
 
   it('a build whose RUN step fails ends FAILED with that step’s output in the logs, not retried', async () => {
-    const started = await mutate('buildImage', {
-      hosts: ['beta'],
-      dockerfile: `FROM ${info.seed.baseRef}\nRUN echo step-one-${run}\nRUN echo before-the-failure-${run} && exit 3\n`,
-      tags: [`jobs-${run}/broken:1`],
-    });
-    expect(started.userErrors).toEqual([]);
-    const job = await waitForJob(started.jobs![0]!.id, (j) => j.state === 'FAILED' || j.state === 'COMPLETED');
+    const started = onlyJob(
+      (
+        await hangar.sdk.buildImage({
+          input: {
+            hosts: ['beta'],
+            dockerfile: `FROM ${info.seed.baseRef}\nRUN echo step-one-${run}\nRUN echo before-the-failure-${run} && exit 3\n`,
+            tags: [`jobs-${run}/broken:1`],
+          },
+        })
+      ).buildImage,
+    );
+    const job = await finished(started.id);
     expect(job.state).toBe('FAILED');
     expect(job.attempts).toBe(1);
     expect(job.error!.message).toMatch(/returned a non-zero code: 3/);
-    const logs = (await logsOf(job.id)).join('\n');
+    const lines = await logsOf(job.id);
+    const logs = lines.join('\n');
     expect(logs).toContain(`step-one-${run}`);
     expect(logs).toContain(`before-the-failure-${run}`);
+    // The same log through jobLogs: from its first line, and from its last line on.
+    const { job: whole } = await hangar.sdk.jobLogs({ id: job.id, from: 0 });
+    expect(whole).toMatchObject({ id: job.id, state: 'FAILED' });
+    expect(whole!.logs).toEqual(lines);
+    const { job: tail } = await hangar.sdk.jobLogs({ id: job.id, from: lines.length - 1 });
+    expect(tail!.logs).toEqual(lines.slice(-1));
     const listed = await sandbox.docker('beta', ['image', 'ls', '-q', `jobs-${run}/broken`]);
     expect(listed.stdout.trim()).toBe('');
   });
 
   it('bad input starts nothing', async () => {
-    for (const [name, input, code] of [
-      ['pullImage', { ref: 'Not/Valid', hosts: ['alpha'] }, 'BAD_REQUEST'],
-      ['pullImage', { ref: 'busybox', hosts: ['nope'] }, 'HOST_NOT_FOUND'],
-      ['pullImage', { ref: 'busybox', hostSelector: { labels: ['role=none'] } }, 'BAD_REQUEST'],
-      ['buildImage', { hosts: ['alpha'] }, 'BAD_REQUEST'],
-      ['copyImage', { sourceHost: 'alpha', ref: 'jobs/nope:1', targetHosts: ['beta'] }, 'NOT_FOUND'],
-      ['importImage', { url: 'ftp://x/y.tar', hosts: ['alpha'] }, 'BAD_REQUEST'],
-    ] as const) {
-      const payload = await mutate(name, input as Record<string, unknown>);
-      expect(payload.jobs, name).toEqual([]);
-      expect(payload.userErrors[0]?.code, `${name} ${JSON.stringify(input)}`).toBe(code);
+    const sdk = hangar.sdk;
+    const cases: [string, () => Promise<JobsPayload>, string][] = [
+      ['pullImage Not/Valid', async () => (await sdk.pullImage({ input: { ref: 'Not/Valid', hosts: ['alpha'] } })).pullImage, 'BAD_REQUEST'],
+      ['pullImage on nope', async () => (await sdk.pullImage({ input: { ref: 'busybox', hosts: ['nope'] } })).pullImage, 'HOST_NOT_FOUND'],
+      ['pullImage role=none', async () => (await sdk.pullImage({ input: { ref: 'busybox', hostSelector: { labels: ['role=none'] } } })).pullImage, 'BAD_REQUEST'],
+      ['buildImage without a context', async () => (await sdk.buildImage({ input: { hosts: ['alpha'] } })).buildImage, 'BAD_REQUEST'],
+      ['copyImage of a missing image', async () => (await sdk.copyImage({ input: { sourceHost: 'alpha', ref: 'jobs/nope:1', targetHosts: ['beta'] } })).copyImage, 'NOT_FOUND'],
+      ['importImage from ftp://', async () => (await sdk.importImage({ input: { url: 'ftp://x/y.tar', hosts: ['alpha'] } })).importImage, 'BAD_REQUEST'],
+      ['loadImage from ftp://', async () => (await sdk.loadImage({ input: { url: 'ftp://x/y.tar', hosts: ['alpha'] } })).loadImage, 'BAD_REQUEST'],
+      ['pushImage of a digest', async () => (await sdk.pushImage({ input: { ref: `${info.registry.host}/jobs/x@sha256:${'0'.repeat(64)}`, hosts: ['alpha'] } })).pushImage, 'BAD_REQUEST'],
+    ];
+    for (const [what, start, code] of cases) {
+      const payload = await start();
+      expect(payload.jobs, what).toEqual([]);
+      expect(payload.userErrors[0]?.code, what).toBe(code);
     }
   });
 });
@@ -175,15 +201,22 @@ describe('failures', () => {
 describe('build, copy and dedupe', () => {
   it('builds from an inline Dockerfile with files, args and labels; the output is the log', async () => {
     const tag = `jobs-${run}/built:1`;
-    const started = await mutate('buildImage', {
-      hosts: ['gamma'],
-      dockerfile: `FROM ${info.seed.baseRef}\nARG GREETING\nCOPY hello.txt /hello.txt\nRUN echo "$GREETING" > /greeting\n`,
-      files: [{ path: 'hello.txt', content: `hello ${run}\n` }],
-      buildArgs: [{ key: 'GREETING', value: `hi-${run}` }],
-      labels: [{ key: 'org.hangar.built', value: run }],
-      tags: [tag],
-    });
-    const job = await waitForJob(started.jobs![0]!.id, (j) => j.state === 'COMPLETED' || j.state === 'FAILED');
+    const started = onlyJob(
+      (
+        await hangar.sdk.buildImage({
+          input: {
+            hosts: ['gamma'],
+            dockerfile: `FROM ${info.seed.baseRef}\nARG GREETING\nCOPY hello.txt /hello.txt\nRUN echo "$GREETING" > /greeting\n`,
+            files: [{ path: 'hello.txt', content: `hello ${run}\n` }],
+            buildArgs: [{ key: 'GREETING', value: `hi-${run}` }],
+            labels: [{ key: 'org.hangar.built', value: run }],
+            tags: [tag],
+          },
+        })
+      ).buildImage,
+    );
+    expect(started.kind).toBe('BUILD');
+    const job = await finished(started.id);
     expect(job.state, JSON.stringify(job.error)).toBe('COMPLETED');
     const { stdout } = await sandbox.docker('gamma', ['image', 'inspect', tag, '--format', '{{.Id}} {{index .Config.Labels "org.hangar.built"}}']);
     expect(stdout.trim()).toBe(`${job.result!.imageId} ${run}`);
@@ -196,9 +229,9 @@ describe('build, copy and dedupe', () => {
     const ref = `jobs-${run}/copied:1`;
     await sandbox.docker('alpha', ['build', '-q', '-t', ref, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo copy-${run} > /c\n` });
     const sourceId = (await sandbox.docker('alpha', ['image', 'inspect', ref, '--format', '{{.Id}}'])).stdout.trim();
-    const started = await mutate('copyImage', { sourceHost: 'alpha', ref, targetHosts: ['gamma'] });
-    expect(started.userErrors).toEqual([]);
-    const job = await waitForJob(started.jobs![0]!.id, (j) => j.state === 'COMPLETED' || j.state === 'FAILED');
+    const started = onlyJob((await hangar.sdk.copyImage({ input: { sourceHost: 'alpha', ref, targetHosts: ['gamma'] } })).copyImage);
+    expect(started).toMatchObject({ kind: 'COPY', host: 'gamma' });
+    const job = await finished(started.id);
     expect(job.state, JSON.stringify(job.error)).toBe('COMPLETED');
     const targetId = (await sandbox.docker('gamma', ['image', 'inspect', ref, '--format', '{{.Id}}'])).stdout.trim();
     expect(targetId).toBe(sourceId);
@@ -207,13 +240,94 @@ describe('build, copy and dedupe', () => {
 
   it('two identical pulls at once make one job', async () => {
     const ref = await pushedImage('dedupe');
-    const [a, b] = await Promise.all([mutate('pullImage', { ref, hosts: ['beta'] }), mutate('pullImage', { ref, hosts: ['beta'] })]);
+    const pull = async () => (await hangar.sdk.pullImage({ input: { ref, hosts: ['beta'] } })).pullImage;
+    const [a, b] = await Promise.all([pull(), pull()]);
     expect(a.jobs![0]!.id).toBe(b.jobs![0]!.id);
-    const job = await waitForJob(a.jobs![0]!.id, (j) => j.state === 'COMPLETED' || j.state === 'FAILED');
+    const job = await finished(a.jobs![0]!.id);
     expect(job.state).toBe('COMPLETED');
     // Once it is done, the same pull is a new job.
-    const again = await mutate('pullImage', { ref, hosts: ['beta'] });
+    const again = await pull();
     expect(again.jobs![0]!.id).not.toBe(a.jobs![0]!.id);
+  });
+});
+
+describe('import and load from a URL, and retry', () => {
+  it('imports a rootfs tar the engine downloads from a URL, as an IMPORT job with the message and changes asked for', async () => {
+    // A rootfs that can run: the exported filesystem of a container of an image with a file of this run's.
+    const source = `jobs-${run}/rootfs-source:1`;
+    await sandbox.docker('beta', ['build', '-q', '-t', source, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo imported-${run} > /hello.txt\n` });
+    const container = `jobs-${run}-rootfs`;
+    await sandbox.docker('beta', ['create', '--name', container, source]);
+    const dir = mkdtempSync(join(info.dir, 'rootfs-'));
+    try {
+      await sandbox.docker('beta', ['export', '-o', join(dir, 'rootfs.tar'), container]);
+    } finally {
+      await sandbox.docker('beta', ['rm', container]);
+      await sandbox.docker('beta', ['rmi', source]);
+    }
+    const server = await serveFiles(new Map([['/rootfs.tar', readFileSync(join(dir, 'rootfs.tar'))]]));
+    const ref = `jobs-${run}/imported:v1`;
+    try {
+      const started = onlyJob(
+        (
+          await hangar.sdk.importImage({
+            input: { url: `${server.base}/rootfs.tar`, hosts: ['gamma'], repo: `jobs-${run}/imported`, tag: 'v1', message: `imported by ${run}`, changes: ['CMD ["cat", "/hello.txt"]'] },
+          })
+        ).importImage,
+      );
+      expect(started).toMatchObject({ kind: 'IMPORT', host: 'gamma' });
+      const job = await finished(started.id);
+      expect(job.state, JSON.stringify(job.error)).toBe('COMPLETED');
+      expect(job.result!.repoTags).toEqual([ref]);
+      expect(server.requests).toEqual(['GET /rootfs.tar']);
+      const { stdout } = await sandbox.docker('gamma', ['image', 'inspect', ref, '--format', '{{.Id}}|{{json .Config.Cmd}}|{{.Comment}}']);
+      expect(stdout.trim()).toBe(`${job.result!.imageId}|["cat","/hello.txt"]|imported by ${run}`);
+      const cat = await sandbox.docker('gamma', ['run', '--rm', '--network', 'none', ref]);
+      expect(cat.stdout).toBe(`imported-${run}\n`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a load from a URL that is not there yet FAILS once; retryJob runs the same job again and it loads the archive', async () => {
+    const ref = `jobs-${run}/loaded:1`;
+    await sandbox.docker('alpha', ['build', '-q', '-t', ref, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo loaded-${run} > /l\n` });
+    const imageId = (await sandbox.docker('alpha', ['image', 'inspect', ref, '--format', '{{.Id}}'])).stdout.trim();
+    const dir = mkdtempSync(join(info.dir, 'load-'));
+    await sandbox.docker('alpha', ['save', '-o', join(dir, 'image.tar'), ref]);
+    const files = new Map<string, Buffer>();
+    const server = await serveFiles(files);
+    try {
+      const url = `${server.base}/image.tar`;
+      const started = onlyJob((await hangar.sdk.loadImage({ input: { url, hosts: ['beta'] } })).loadImage);
+      expect(started).toMatchObject({ kind: 'LOAD', host: 'beta' });
+      const failed = await finished(started.id);
+      expect(failed.state).toBe('FAILED');
+      expect(failed.attempts).toBe(1);
+      expect(failed.error).toMatchObject({ code: 'BAD_REQUEST', message: `GET ${url} answered 404` });
+      expect(server.requests).toEqual(['GET /image.tar']);
+
+      // The archive is there now: the same job, run again, loads it.
+      files.set('/image.tar', readFileSync(join(dir, 'image.tar')));
+      const { retryJob: retried } = await hangar.sdk.retryJob({ id: failed.id });
+      expect(retried.userErrors).toEqual([]);
+      expect(retried.jobs!.map((j) => j.id)).toEqual([failed.id]);
+      expect(retried.jobs![0]!.state).not.toBe('FAILED');
+      const [job] = await hangar.sdk.run.batch(retried).done();
+      expect(job).toMatchObject({ id: failed.id, state: 'COMPLETED', error: null, result: { imageId } });
+      expect(job!.result!.repoTags).toEqual([ref]);
+      expect((await finished(failed.id)).state).toBe('COMPLETED');
+      expect(server.requests).toEqual(['GET /image.tar', 'GET /image.tar']);
+      expect((await sandbox.docker('beta', ['image', 'inspect', ref, '--format', '{{.Id}}'])).stdout.trim()).toBe(imageId);
+
+      // Only a failed or cancelled job can be retried; an unknown one is not found.
+      const again = (await hangar.sdk.retryJob({ id: failed.id })).retryJob;
+      expect(again).toMatchObject({ jobs: [], userErrors: [{ code: 'CONFLICT', field: ['id'] }] });
+      const unknown = (await hangar.sdk.retryJob({ id: `beta@load-nope${run}` })).retryJob;
+      expect(unknown).toMatchObject({ jobs: [], userErrors: [{ code: 'NOT_FOUND', field: ['id'] }] });
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -227,18 +341,18 @@ async function bigImage(): Promise<string> {
 describe('cancel', () => {
   it('cancels a pull of a large image mid-way: CANCELLED, and the engine has no tag for it', async () => {
     const ref = await bigImage();
-    const started = await mutate('pullImage', { ref, hosts: ['gamma'] });
-    const id = started.jobs![0]!.id;
-    await waitForJob(id, (j) => (j.progress?.bytesDone ?? 0) > 0 || j.state !== 'QUEUED' && j.state !== 'ACTIVE', 60_000);
-    const cancelled = await query<{ cancelJob: StartPayload }>(hangar.url, hangar.token, `mutation($id: ID!) { cancelJob(id: $id) { userErrors { code message } jobs { ${JOB} } } }`, { id });
-    expect(cancelled.cancelJob.userErrors).toEqual([]);
+    const id = onlyJob((await hangar.sdk.pullImage({ input: { ref, hosts: ['gamma'] } })).pullImage).id;
+    await waitForJob(id, (j) => (j.progress?.bytesDone ?? 0) > 0 || (j.state !== 'QUEUED' && j.state !== 'ACTIVE'), 60_000);
+    const { cancelJob: cancelled } = await hangar.sdk.cancelJob({ id });
+    expect(cancelled.userErrors).toEqual([]);
+    expect(cancelled.jobs!.map((j) => j.id)).toEqual([id]);
     const job = await waitForJob(id, (j) => j.state !== 'ACTIVE' && j.state !== 'QUEUED', 60_000);
     expect(job.state).toBe('CANCELLED');
     expect(job.error!.code).toBe('CANCELLED');
     // Give the engine a moment to drop the aborted pull, then look: no tag.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await sandbox.docker('gamma', ['image', 'ls', '-q', ref])).stdout.trim()).toBe('');
-    const again = await query<{ cancelJob: StartPayload }>(hangar.url, hangar.token, `mutation($id: ID!) { cancelJob(id: $id) { userErrors { code } } }`, { id });
+    const again = await hangar.sdk.cancelJob({ id });
     expect(again.cancelJob.userErrors[0]!.code).toBe('CONFLICT');
   });
 });
@@ -263,42 +377,30 @@ describe('workers in their own processes', () => {
     await api?.stop();
   });
 
-  async function apiJob(id: string): Promise<JobView> {
-    return (await query<{ job: JobView }>(api.url, api.token, `query($id: ID!) { job(id: $id) { ${JOB} } }`, { id })).job;
-  }
-
-  async function until(id: string, done: (j: JobView) => boolean, timeoutMs = 120_000): Promise<JobView> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const job = await apiJob(id);
-      if (done(job)) return job;
-      if (Date.now() > deadline) throw new Error(`job ${id}: ${JSON.stringify(job)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const until = (id: string, done: (j: Job) => boolean, timeoutMs = 120_000) => waitForJob(id, done, timeoutMs, api.sdk);
 
   it('a worker killed mid-pull: another worker finishes the job; one job record, one image', async () => {
     const ref = await bigImage();
     const first = await startWorkerProcess(info.dir, workerConfig(), { HANGAR_TEST_REGISTRY_PASSWORD: info.registry.password });
     workers.push(first);
-    const started = (await query<{ pullImage: StartPayload }>(api.url, api.token, `mutation($input: PullImageInput!) { pullImage(input: $input) { userErrors { code message } jobs { ${JOB} } } }`, {
-      input: { ref, hosts: ['beta'] },
-    })).pullImage;
-    const id = started.jobs![0]!.id;
+    const id = onlyJob((await api.sdk.pullImage({ input: { ref, hosts: ['beta'] } })).pullImage).id;
     await until(id, (j) => j.state === 'ACTIVE' && (j.progress?.bytesDone ?? 0) > 0, 60_000);
     await first.kill('SIGKILL');
     // Followed by subscription on the API process while the job runs in another process.
-    const client = wsClient(api.url, api.token);
-    const followed = collect<{ jobUpdated: JobView }>(client, `subscription($id: ID!) { jobUpdated(id: $id) { ${JOB} } }`, { id });
+    const followed = (async () => {
+      const updates: Job[] = [];
+      for await (const { jobUpdated } of api.sdk.jobUpdated({ id })) updates.push(jobUpdated);
+      return updates;
+    })();
     const second = await startWorkerProcess(info.dir, workerConfig(), { HANGAR_TEST_REGISTRY_PASSWORD: info.registry.password });
     workers.push(second);
-    const updates = await followed.finally(() => client.dispose());
-    expect(updates.at(-1)!.jobUpdated.state).toBe('COMPLETED');
-    expect(updates.some((u) => (u.jobUpdated.progress?.bytesDone ?? 0) > 0)).toBe(true);
-    const job = await until(id, (j) => j.state === 'COMPLETED' || j.state === 'FAILED');
+    const updates = await followed;
+    expect(updates.at(-1)!.state).toBe('COMPLETED');
+    expect(updates.some((u) => (u.progress?.bytesDone ?? 0) > 0)).toBe(true);
+    const job = await until(id, isFinished);
     expect(job.state, JSON.stringify(job.error)).toBe('COMPLETED');
-    const all = await query<{ jobs: { nodes: { id: string; subject: string }[] } }>(api.url, api.token, '{ jobs(filter: { hosts: ["beta"], kinds: [PULL] }, first: 1000) { nodes { id subject } } }');
-    expect(all.jobs.nodes.filter((j) => j.subject === ref)).toEqual([{ id, subject: ref }]);
+    const all = await api.sdk.jobs({ filter: { hosts: ['beta'], kinds: ['PULL'] }, first: 1000 });
+    expect(all.jobs.nodes.filter((j) => j.subject === ref).map((j) => ({ id: j.id, subject: j.subject }))).toEqual([{ id, subject: ref }]);
     const listed = (await sandbox.docker('beta', ['image', 'ls', '--format', '{{.ID}}', ref])).stdout.trim().split('\n');
     expect(listed).toHaveLength(1);
     expect(second.output()).toContain(`job ${id}`);
@@ -309,17 +411,16 @@ describe('workers in their own processes', () => {
     while (alive().length < 2) workers.push(await startWorkerProcess(info.dir, workerConfig(), { HANGAR_TEST_REGISTRY_PASSWORD: info.registry.password }));
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const payload = (await query<{ buildImage: StartPayload }>(api.url, api.token, `mutation($input: BuildImageInput!) { buildImage(input: $input) { userErrors { code message } jobs { id } } }`, {
+      const { buildImage } = await api.sdk.buildImage({
         input: { hosts: ['beta'], dockerfile: `FROM ${info.seed.baseRef}\nRUN sleep 1 && echo ${run}-${i} > /n\n`, tags: [`jobs-${run}/conc:${i}`] },
-      })).buildImage;
-      ids.push(payload.jobs![0]!.id);
+      });
+      ids.push(onlyJob(buildImage).id);
     }
     const spans: [number, number][] = [];
     for (const id of ids) {
-      await until(id, (j) => j.state === 'COMPLETED' || j.state === 'FAILED');
-      const times = await query<{ job: { state: string; startedAt: string; finishedAt: string } }>(api.url, api.token, `query($id: ID!) { job(id: $id) { state startedAt finishedAt } }`, { id });
-      expect(times.job.state).toBe('COMPLETED');
-      spans.push([Date.parse(times.job.startedAt), Date.parse(times.job.finishedAt)]);
+      const job = await until(id, isFinished);
+      expect(job.state).toBe('COMPLETED');
+      spans.push([Date.parse(job.startedAt!), Date.parse(job.finishedAt!)]);
     }
     spans.sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0], `job ${i} started before job ${i - 1} finished`).toBeGreaterThanOrEqual(spans[i - 1]![1]);
@@ -334,13 +435,11 @@ describe('workers in their own processes', () => {
 describe('registries with credentials', () => {
   it('adds a registry whose password is encrypted at rest and never shown, logs in with it, and removes it', async () => {
     const name = `added-${run}`;
-    const add = await query<{ addRegistry: { registry: Record<string, unknown> | null; userErrors: unknown[] } }>(
-      hangar.url,
-      hangar.token,
-      'mutation($input: AddRegistryInput!) { addRegistry(input: $input) { registry { name url kind username hasPassword } userErrors { code message } } }',
-      { input: { name, url: info.registry.url, username: info.registry.username, password: info.registry.password } },
-    );
-    expect(add.addRegistry).toEqual({ registry: { name, url: info.registry.url, kind: 'DISTRIBUTION', username: info.registry.username, hasPassword: true }, userErrors: [] });
+    const add = await hangar.sdk.addRegistry({ input: { name, url: info.registry.url, username: info.registry.username, password: info.registry.password } });
+    expect(add.addRegistry).toEqual({
+      registry: { name, url: info.registry.url, host: info.registry.host, kind: 'DISTRIBUTION', username: info.registry.username, hasPassword: true },
+      userErrors: [],
+    });
     const { Redis } = await import('ioredis');
     const redis = new Redis(info.redisUrl);
     try {
@@ -350,75 +449,67 @@ describe('registries with credentials', () => {
     } finally {
       redis.disconnect();
     }
-    const login = await query<{ testRegistryLogin: { ok: boolean } }>(hangar.url, hangar.token, 'mutation($n: String!) { testRegistryLogin(name: $n) { ok userErrors { code } } }', { n: name });
-    expect(login.testRegistryLogin.ok).toBe(true);
-    const listed = await query<{ registries: { name: string }[] }>(hangar.url, hangar.token, '{ registries { name url username hasPassword } }');
+    const login = await hangar.sdk.testRegistryLogin({ name });
+    expect(login.testRegistryLogin).toEqual({ ok: true, userErrors: [] });
+    const listed = await hangar.sdk.registries();
     expect(listed.registries.map((r) => r.name)).toContain(name);
+    expect(listed.registries.find((r) => r.name === name)).toMatchObject({ username: info.registry.username, hasPassword: true });
     expect(JSON.stringify(listed)).not.toContain(info.registry.password);
-    // A pull through the added registry's credentials (chosen by name).
+    // A pull through the added registry's credentials (chosen by name), followed with the SDK's handle.
     const ref = await pushedImage('via-added');
-    const started = await mutate('pullImage', { ref, hosts: ['gamma'], registry: name });
-    expect((await waitForJob(started.jobs![0]!.id, (j) => j.state === 'COMPLETED' || j.state === 'FAILED')).state).toBe('COMPLETED');
-    const removed = await query<{ removeRegistry: { removed: boolean } }>(hangar.url, hangar.token, 'mutation($n: String!) { removeRegistry(name: $n) { removed userErrors { code } } }', { n: name });
-    expect(removed.removeRegistry.removed).toBe(true);
-    const bad = await query<{ addRegistry: { userErrors: { code: string }[] } }>(hangar.url, hangar.token, 'mutation($input: AddRegistryInput!) { addRegistry(input: $input) { userErrors { code message } } }', {
-      input: { name: `bad-${run}`, url: info.registry.url, username: 'hangar', password: 'wrong-one' },
-    });
+    const batch = await hangar.sdk.run.pull({ ref, hosts: ['gamma'], registry: name });
+    expect(batch.userErrors).toEqual([]);
+    const [pulled] = await batch.done();
+    expect(pulled!.state).toBe('COMPLETED');
+    expect((await sandbox.docker('gamma', ['image', 'inspect', ref, '--format', '{{.Id}}'])).stdout.trim()).toBe(pulled!.result!.imageId);
+    const removed = await hangar.sdk.removeRegistry({ name });
+    expect(removed.removeRegistry).toEqual({ removed: true, userErrors: [] });
+    expect((await hangar.sdk.registries()).registries.map((r) => r.name)).not.toContain(name);
+    const bad = await hangar.sdk.addRegistry({ input: { name: `bad-${run}`, url: info.registry.url, username: 'hangar', password: 'wrong-one' } });
     expect(bad.addRegistry.userErrors).toEqual([]);
-    const denied = await query<{ testRegistryLogin: { ok: boolean; userErrors: { code: string; message: string }[] } }>(hangar.url, hangar.token, 'mutation($n: String!) { testRegistryLogin(name: $n) { ok userErrors { code message } } }', { n: `bad-${run}` });
+    const denied = await hangar.sdk.testRegistryLogin({ name: `bad-${run}` });
     expect(denied.testRegistryLogin.ok).toBe(false);
     expect(denied.testRegistryLogin.userErrors[0]!.code).toBe('REGISTRY_AUTH_FAILED');
+    expect(denied.testRegistryLogin.userErrors[0]!.field).toEqual(['name']);
     expect(JSON.stringify(denied)).not.toContain('wrong-one');
     // Leave Redis as found: other test files list the registries.
-    await query(hangar.url, hangar.token, 'mutation($n: String!) { removeRegistry(name: $n) { removed } }', { n: `bad-${run}` });
+    expect((await hangar.sdk.removeRegistry({ name: `bad-${run}` })).removeRegistry.removed).toBe(true);
   });
 });
 
 describe('uploaded build contexts and image events', () => {
   it('builds from an uploaded context tar while an imageEvents subscription sees the tag', async () => {
-    const { execFileSync } = await import('node:child_process');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const dir = mkdtempSync(join(info.dir, 'ctx-'));
     writeFileSync(join(dir, 'Dockerfile'), `FROM ${info.seed.baseRef}\nCOPY data.txt /data.txt\n`);
     writeFileSync(join(dir, 'data.txt'), `uploaded ${run}\n`);
     const tar = execFileSync('tar', ['-C', dir, '-c', 'Dockerfile', 'data.txt']);
-    const upload = await fetch(`${hangar.url}/api/v1/build-contexts`, { method: 'POST', headers: { authorization: `Bearer ${hangar.token}`, 'content-type': 'application/x-tar' }, body: tar });
-    expect(upload.status).toBe(201);
-    const { key } = (await upload.json()) as { key: string };
-    const notTar = await fetch(`${hangar.url}/api/v1/build-contexts`, { method: 'POST', headers: { authorization: `Bearer ${hangar.token}` }, body: 'hello' });
-    expect(notTar.status).toBe(400);
+    const upload = await hangar.sdk.archives.uploadBuildContext({ context: tar });
+    expect(upload).toMatchObject({ key: expect.any(String), bytes: tar.length });
+    const notTar = await hangar.sdk.archives.uploadBuildContext({ context: new TextEncoder().encode('hello') }).catch((error: unknown) => error);
+    expect(notTar).toBeInstanceOf(HangarError);
+    expect(notTar).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
 
-    const client = wsClient(hangar.url, hangar.token);
-    const seen: { imageEvents: { host: string; action: string; ref: string | null } }[] = [];
+    const seen: ImageEventsSubscription['imageEvents'][] = [];
     const tag = `jobs-${run}/uploaded:1`;
-    const events = new Promise<void>((resolve, reject) => {
-      const stop = client.subscribe<{ imageEvents: { host: string; action: string; ref: string | null } }>(
-        { query: 'subscription { imageEvents(hosts: ["alpha"]) { host action id ref time } }' },
-        {
-          next: (result) => {
-            seen.push(result.data!);
-            if (result.data!.imageEvents.action === 'tag' && result.data!.imageEvents.ref === `${tag}`) {
-              stop();
-              resolve();
-            }
-          },
-          error: reject,
-          complete: () => resolve(),
-        },
-      );
-    });
+    const stop = new AbortController();
+    const events = (async () => {
+      for await (const { imageEvents } of hangar.sdk.imageEvents({ hosts: ['alpha'] }, { signal: stop.signal })) {
+        seen.push(imageEvents);
+        if (imageEvents.action === 'tag' && imageEvents.ref === tag) return;
+      }
+    })();
     try {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const started = await mutate('buildImage', { hosts: ['alpha'], contextUpload: key, tags: [tag] });
-      const job = await waitForJob(started.jobs![0]!.id, (j) => j.state === 'COMPLETED' || j.state === 'FAILED');
+      const started = onlyJob((await hangar.sdk.buildImage({ input: { hosts: ['alpha'], contextUpload: upload.key, tags: [tag] } })).buildImage);
+      const job = await finished(started.id);
       expect(job.state, JSON.stringify(job.error)).toBe('COMPLETED');
       const cat = await sandbox.docker('alpha', ['run', '--rm', '--network', 'none', tag, 'cat', '/data.txt']);
       expect(cat.stdout).toBe(`uploaded ${run}\n`);
       await Promise.race([events, new Promise((_, reject) => setTimeout(() => reject(new Error(`no tag event: ${JSON.stringify(seen)}`)), 15_000))]);
-      expect(seen.some((e) => e.imageEvents.host === 'alpha' && e.imageEvents.action === 'tag')).toBe(true);
+      expect(seen.some((e) => e.host === 'alpha' && e.action === 'tag')).toBe(true);
     } finally {
-      await client.dispose();
+      stop.abort();
+      await events.catch(() => undefined);
     }
   });
 });

@@ -2,9 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { signGithub, signStandardWebhook } from '@hangar/core';
+import { allNodes, HangarError, type Job, type JobState, type TypedDocumentNode, type WebhookDeliveriesQuery } from '@hangar/sdk';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
-import { graphql, query } from './support/graphql.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 
 // The sandbox registry sends REAL notifications to info.registry.webhookUrl: Hangar listens on that port, with a
@@ -30,71 +31,37 @@ let hangar: TestHangar;
 /** The registry's own notification of a push made before Hangar listened, byte for byte, with its headers. */
 let captured: { body: Buffer; headers: IncomingHttpHeaders; digest: string };
 
-interface JobView {
-  id: string;
-  host: string;
-  kind: string;
-  state: string;
-  subject: string;
-  requestedBy: string;
-  maxAttempts: number;
-  attempts: number;
-  error: { code: string; message: string } | null;
-}
-interface MatchView {
-  rule: string;
-  ref: string | null;
-  tagAs: string | null;
-  hosts: string[];
-  jobIds: string[];
-  errors: { code: string; message: string }[];
-  jobs: JobView[];
-}
-interface EventView {
-  eventId: string;
-  action: string;
-  repository: string;
-  tag: string | null;
-  digest: string | null;
-  registryHost: string | null;
-  mediaType: string | null;
-  status: string;
-  reason: string | null;
-  matches: MatchView[];
-}
-interface DeliveryView {
-  id: string;
-  deliveryId: string | null;
-  receiver: string;
-  source: string | null;
-  receivedAt: string;
-  status: string;
-  httpStatus: number;
-  reason: string | null;
-  processedAt: string | null;
-  jobIds: string[];
-  events: EventView[];
-}
-
-const JOB = 'id host kind state subject requestedBy maxAttempts attempts error { code message }';
-const DELIVERY = `id deliveryId receiver source receivedAt status httpStatus reason processedAt jobIds
-  events { eventId action repository tag digest registryHost mediaType status reason matches { rule ref tagAs hosts jobIds errors { code message } jobs { ${JOB} } } }`;
+type DeliveryView = WebhookDeliveriesQuery['webhookDeliveries']['nodes'][number];
+type EventView = DeliveryView['events'][number];
 
 /** Every delivery kept, newest first (all pages). */
 async function deliveries(): Promise<DeliveryView[]> {
-  const all: DeliveryView[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const data: { webhookDeliveries: { nodes: DeliveryView[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await query(
-      hangar.url,
-      hangar.token,
-      `query($after: String) { webhookDeliveries(first: 1000, after: $after) { nodes { ${DELIVERY} } pageInfo { hasNextPage endCursor } } }`,
-      { after },
-    );
-    all.push(...data.webhookDeliveries.nodes);
-    if (!data.webhookDeliveries.pageInfo.hasNextPage) return all;
-    after = data.webhookDeliveries.pageInfo.endCursor;
+  return allNodes(async (after) => (await hangar.sdk.webhookDeliveries({ first: 1000, after })).webhookDeliveries);
+}
+
+/** The jobs of a delivery's rule match as `WebhookRuleMatch.jobs` resolves them. */
+type MatchJob = Pick<Job, 'id' | 'host' | 'kind' | 'state' | 'subject' | 'requestedBy' | 'maxAttempts'>;
+/**
+ * Hand-written GraphQL (sent through the SDK's `request`): the SDK's webhookDeliveries document selects each
+ * match's `jobIds` but not its `jobs`, so this is the one way to check that field.
+ */
+const MatchJobsDocument = parse(`
+  query matchJobs($first: Int, $after: String) {
+    webhookDeliveries(first: $first, after: $after) {
+      nodes { id events { eventId matches { rule jobs { id host kind state subject requestedBy maxAttempts } } } }
+      pageInfo { hasNextPage endCursor }
+    }
   }
+`) as TypedDocumentNode<
+  { webhookDeliveries: { nodes: { id: string; events: { eventId: string; matches: { rule: string; jobs: MatchJob[] }[] }[] }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } },
+  { first?: number | null; after?: string | null }
+>;
+
+async function matchJobs(deliveryId: string, eventId: string, rule: string): Promise<MatchJob[]> {
+  const nodes = await allNodes(async (after) => (await hangar.sdk.request(MatchJobsDocument, { first: 1000, after })).webhookDeliveries);
+  const match = nodes.find((d) => d.id === deliveryId)?.events.find((e) => e.eventId === eventId)?.matches.find((m) => m.rule === rule);
+  if (!match) throw new Error(`no match of rule ${rule} for event ${eventId} of delivery ${deliveryId}`);
+  return match.jobs;
 }
 
 async function waitFor<T>(what: string, find: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
@@ -112,11 +79,16 @@ function waitForDelivery(what: string, test: (event: EventView, delivery: Delive
   return waitFor(what, async () => (await deliveries()).find((d) => d.events.some((e) => test(e, d)) && (!processed || d.processedAt !== null || d.status !== 'ACCEPTED')));
 }
 
-async function job(id: string): Promise<JobView> {
-  return (await query<{ job: JobView }>(hangar.url, hangar.token, `query($id: ID!) { job(id: $id) { ${JOB} } }`, { id })).job;
+async function job(id: string): Promise<Job> {
+  const { job: found } = await hangar.sdk.job({ id, logs: 1 });
+  if (!found) throw new Error(`no job ${id}`);
+  return found;
 }
 
-async function waitForJobs(ids: string[], states = ['COMPLETED']): Promise<JobView[]> {
+/** The jobs of these IDs, in that order. */
+const jobsOf = (ids: readonly string[]): Promise<Job[]> => Promise.all(ids.map(job));
+
+async function waitForJobs(ids: string[], states: JobState[] = ['COMPLETED']): Promise<Job[]> {
   return Promise.all(
     ids.map((id) =>
       waitFor(`job ${id} to be ${states.join('/')}`, async () => {
@@ -229,9 +201,7 @@ afterAll(async () => {
   if (!hangar) return;
   // Jobs for images that cannot exist here (Harbor, Docker Hub, Standard Webhooks fixtures) would retry for minutes.
   for (const delivery of await deliveries().catch(() => [] as DeliveryView[])) {
-    for (const id of delivery.jobIds) {
-      await graphql(hangar.url, hangar.token, 'mutation($id: ID!) { cancelJob(id: $id) { userErrors { code } } }', { id }).catch(() => undefined);
-    }
+    for (const id of delivery.jobIds) await hangar.sdk.cancelJob({ id }).catch(() => undefined);
   }
   await hangar.stop();
   for (const engine of ['alpha', 'beta', 'gamma'] as const) {
@@ -253,8 +223,12 @@ describe('a push to the real registry', () => {
     const match = event.matches[0]!;
     expect(match).toMatchObject({ rule: 'web', ref: `${REG}/${prefix}/web@${digest}`, tagAs: `${REG}/${prefix}/web:v1`, errors: [] });
     expect([...match.hosts].sort()).toEqual(['alpha', 'gamma']);
-    expect(match.jobs.map((j) => j.host).sort()).toEqual(['alpha', 'gamma']);
-    for (const view of match.jobs) {
+    const jobs = await jobsOf(match.jobIds);
+    expect(jobs.map((j) => j.host).sort()).toEqual(['alpha', 'gamma']);
+    // The match's own `jobs` field answers the same jobs.
+    const viaMatch = await matchJobs(delivery.id, event.eventId, 'web');
+    expect(viaMatch.map((j) => j.id).sort()).toEqual([...match.jobIds].sort());
+    for (const view of [...jobs, ...viaMatch]) {
       expect(view).toMatchObject({ kind: 'PULL', subject: match.ref, maxAttempts: 10, requestedBy: `webhook:registry/${delivery.deliveryId}` });
     }
     expect(delivery.jobIds.sort()).toEqual(match.jobIds.sort());
@@ -308,7 +282,7 @@ describe('a push to the real registry', () => {
       const delivery = await waitForDelivery('the push of web:v3', (e) => e.repository === `${prefix}/web` && e.tag === 'v3' && e.action === 'push');
       const match = delivery.events.find((e) => e.tag === 'v3')!.matches[0]!;
       ids = match.jobIds;
-      const gammaJob = match.jobs.find((j) => j.host === 'gamma')!;
+      const gammaJob = (await jobsOf(match.jobIds)).find((j) => j.host === 'gamma')!;
       // It fails while gamma is down and is retried (QUEUED between attempts), not given up.
       const retrying = await waitFor('the gamma job to have failed an attempt', async () => {
         const view = await job(gammaJob.id);
@@ -435,20 +409,21 @@ describe('other sources', () => {
         errors: [],
       },
     ]);
-    expect(event.matches[0]!.jobs).toMatchObject([{ host: 'beta', kind: 'PULL', subject: event.matches[0]!.ref, requestedBy: `webhook:harbor/${delivery.deliveryId}` }]);
+    expect(await jobsOf(event.matches[0]!.jobIds)).toMatchObject([{ host: 'beta', kind: 'PULL', subject: event.matches[0]!.ref, requestedBy: `webhook:harbor/${delivery.deliveryId}` }]);
   });
 
   it('Docker Hub: the secret path token authenticates; the tag is pulled by name (Hub sends no digest)', async () => {
     const body = fixture('dockerhub.json').replace('"pushed_at":1417566161', `"pushed_at":${Date.now() / 1000}`);
     expect((await post('hub', body)).status).toBe(401);
-    expect((await post(`hub/${secrets.hub.slice(0, -1)}x`, body)).status).toBe(401);
+    // The secret with its last character changed (never to itself: a random secret can end in "x").
+    expect((await post(`hub/${secrets.hub.slice(0, -1)}${secrets.hub.endsWith('x') ? 'y' : 'x'}`, body)).status).toBe(401);
     expect((await post(`harbor/${secrets.harbor}`, body, { authorization: secrets.harbor })).status).toBe(404);
     const answer = await post(`hub/${secrets.hub}`, body);
     expect(answer).toMatchObject({ status: 202, json: { status: 'ACCEPTED' } });
     const delivery = await waitForDelivery('the Docker Hub push', (e, d) => d.id === answer.json.delivery);
     const match = delivery.events[0]!.matches[0]!;
     expect(match).toMatchObject({ rule: 'hub-testhook', ref: 'svendowideit/testhook:latest', tagAs: null, hosts: ['beta'] });
-    expect(match.jobs).toMatchObject([{ host: 'beta', kind: 'PULL', subject: 'svendowideit/testhook:latest' }]);
+    expect(await jobsOf(match.jobIds)).toMatchObject([{ host: 'beta', kind: 'PULL', subject: 'svendowideit/testhook:latest' }]);
     const rejected = (await deliveries()).filter((d) => d.receiver === 'hub' && d.status === 'REJECTED');
     expect(rejected.map((d) => d.reason).sort()).toEqual(['missing path token: POST to /webhooks/<receiver>/<token>', 'wrong path token']);
     expect(JSON.stringify(rejected)).not.toContain(secrets.hub.slice(0, -1));
@@ -493,55 +468,55 @@ describe('other sources', () => {
 });
 
 describe('receivers and rules through GraphQL', () => {
-  const RECEIVER = 'name source path fromConfig secretEnv hasSecret createdAt';
-  const RULE = 'name receiver repository tag excludeTags action hosts { names labels { key value } } fromConfig';
-
   it('admins add and remove receivers and rules; secrets are write-only; deliveries follow the rules of the moment', async () => {
+    const sdk = hangar.sdk;
     const secret = randomBytes(24).toString('base64url');
     const name = `rt-${run}`;
-    const added = await query<{ addWebhookReceiver: { receiver: Record<string, unknown> | null; generatedSecret: string | null; userErrors: unknown[] } }>(
-      hangar.url,
-      hangar.token,
-      `mutation($input: AddWebhookReceiverInput!) { addWebhookReceiver(input: $input) { receiver { ${RECEIVER} } generatedSecret userErrors { code message field } } }`,
-      { input: { name, source: 'DISTRIBUTION', secret } },
-    );
+    const added = await sdk.addWebhookReceiver({ input: { name, source: 'DISTRIBUTION', secret } });
     expect(added.addWebhookReceiver).toMatchObject({ receiver: { name, source: 'DISTRIBUTION', path: `/webhooks/${name}`, fromConfig: false, hasSecret: true }, generatedSecret: null, userErrors: [] });
-    const generated = await query<{ addWebhookReceiver: { receiver: { path: string } | null; generatedSecret: string | null } }>(
-      hangar.url,
-      hangar.token,
-      `mutation($input: AddWebhookReceiverInput!) { addWebhookReceiver(input: $input) { receiver { ${RECEIVER} } generatedSecret } }`,
-      { input: { name: `${name}-hub`, source: 'DOCKERHUB' } },
-    );
-    expect(generated.addWebhookReceiver.receiver!.path).toBe(`/webhooks/${name}-hub/<secret>`);
-    expect(generated.addWebhookReceiver.generatedSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const generated = (await sdk.addWebhookReceiver({ input: { name: `${name}-hub`, source: 'DOCKERHUB' } })).addWebhookReceiver;
+    expect(generated.userErrors).toEqual([]);
+    expect(generated.receiver!.path).toBe(`/webhooks/${name}-hub/<secret>`);
+    expect(generated.generatedSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const listed = JSON.stringify(await query(hangar.url, hangar.token, `{ webhookReceivers { ${RECEIVER} } webhookRules { ${RULE} } }`));
+    const { webhookReceivers } = await sdk.webhookReceivers();
+    const { webhookRules } = await sdk.webhookRules();
+    const listed = JSON.stringify({ webhookReceivers, webhookRules });
     expect(listed).not.toContain(secret);
-    expect(listed).not.toContain(generated.addWebhookReceiver.generatedSecret);
+    expect(listed).not.toContain(generated.generatedSecret);
     expect(listed).not.toContain(info.registry.webhookToken);
     expect(listed).toContain('"secretEnv":"HANGAR_TEST_WEBHOOK_TOKEN"');
+    // Configured ones first, then those added through the API.
+    const CONFIGURED_RECEIVERS = ['registry', 'harbor', 'hub', 'signed', 'gh'];
+    expect(webhookReceivers.map((r) => r.name).slice(0, 5)).toEqual(CONFIGURED_RECEIVERS);
+    expect(webhookReceivers.map((r) => r.name).slice(5)).toEqual(expect.arrayContaining([name, `${name}-hub`]));
+    expect(webhookReceivers.find((r) => r.name === 'registry')).toMatchObject({ source: 'DISTRIBUTION', fromConfig: true, hasSecret: true, secretEnv: 'HANGAR_TEST_WEBHOOK_TOKEN' });
+    expect(webhookReceivers.find((r) => r.name === name)).toMatchObject({ source: 'DISTRIBUTION', fromConfig: false, hasSecret: true, secretEnv: null });
+    expect(webhookRules.map((r) => r.name).slice(0, 4)).toEqual(['web', 'harbor-debian', 'hub-testhook', 'signed-api']);
+    expect(webhookRules[0]).toMatchObject({ receiver: 'registry', repository: `${prefix}/web*`, tag: '*', excludeTags: ['*-rc'], action: 'PULL', fromConfig: true, hosts: { names: [], labels: [{ key: 'role', value: 'web' }] } });
 
-    const mutate = async (mutation: string, input: Record<string, unknown>, fields = 'userErrors { code message field }') =>
-      (await query<Record<string, Record<string, unknown>>>(hangar.url, hangar.token, `mutation($input: ${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $input) { ${fields} } }`, { input }))[mutation]!;
-
-    expect(await mutate('addWebhookReceiver', { name: 'registry', source: 'HARBOR', secret })).toMatchObject({ userErrors: [{ code: 'CONFLICT' }] });
-    expect(await mutate('addWebhookReceiver', { name: `${name}-s`, source: 'STANDARD', secret: 'not-a-whsec-secret!!' })).toMatchObject({ userErrors: [{ code: 'BAD_REQUEST', field: ['input', 'secret'] }] });
-    expect(await mutate('addWebhookRule', { name: 'bad', receiver: 'missing', repository: 'x/[', hosts: { names: ['omega'], labels: ['role'] } })).toMatchObject({
+    expect((await sdk.addWebhookReceiver({ input: { name: 'registry', source: 'HARBOR', secret } })).addWebhookReceiver).toMatchObject({ userErrors: [{ code: 'CONFLICT' }] });
+    expect((await sdk.addWebhookReceiver({ input: { name: `${name}-s`, source: 'STANDARD', secret: 'not-a-whsec-secret!!' } })).addWebhookReceiver).toMatchObject({
+      userErrors: [{ code: 'BAD_REQUEST', field: ['input', 'secret'] }],
+    });
+    expect((await sdk.addWebhookRule({ input: { name: 'bad', receiver: 'missing', repository: 'x/[', hosts: { names: ['omega'], labels: ['role'] } } })).addWebhookRule).toMatchObject({
       userErrors: expect.arrayContaining([
         expect.objectContaining({ code: 'BAD_REQUEST', field: ['input', 'hosts', 'labels', '0'] }),
       ]),
     });
-    const bad = await mutate('addWebhookRule', { name: 'bad', receiver: 'missing', repository: 'x/[', hosts: { names: ['omega'] } });
-    expect((bad.userErrors as { code: string; field: string[] }[]).map((e) => [e.code, e.field.join('.')])).toEqual([
+    const bad = (await sdk.addWebhookRule({ input: { name: 'bad', receiver: 'missing', repository: 'x/[', hosts: { names: ['omega'] } } })).addWebhookRule;
+    expect(bad.rule).toBeNull();
+    expect(bad.userErrors.map((e) => [e.code, e.field?.join('.')])).toEqual([
       ['BAD_REQUEST', 'input.repository'],
       ['HOST_NOT_FOUND', 'input.hosts.names'],
       ['NOT_FOUND', 'input.receiver'],
     ]);
 
-    const rule = await mutate('addWebhookRule', { name: `rt-rule-${run}`, receiver: name, repository: `${prefix}/*`, excludeTags: ['*-rc'], hosts: { names: ['alpha'] } }, `rule { ${RULE} } userErrors { code message }`);
-    expect(rule).toMatchObject({ userErrors: [], rule: { name: `rt-rule-${run}`, receiver: name, tag: '*', action: 'PULL', hosts: { names: ['alpha'], labels: [] }, fromConfig: false } });
-    expect(await mutate('removeWebhookReceiver', { name }, 'removed userErrors { code message }')).toMatchObject({ removed: false, userErrors: [{ code: 'CONFLICT' }] });
-    expect(await mutate('removeWebhookReceiver', { name: 'registry' }, 'removed userErrors { code }')).toMatchObject({ removed: false, userErrors: [{ code: 'CONFLICT' }] });
+    const rule = await sdk.addWebhookRule({ input: { name: `rt-rule-${run}`, receiver: name, repository: `${prefix}/*`, excludeTags: ['*-rc'], hosts: { names: ['alpha'] } } });
+    expect(rule.addWebhookRule).toMatchObject({ userErrors: [], rule: { name: `rt-rule-${run}`, receiver: name, tag: '*', action: 'PULL', hosts: { names: ['alpha'], labels: [] }, fromConfig: false } });
+    expect((await sdk.webhookRules()).webhookRules.find((r) => r.name === `rt-rule-${run}`)).toEqual(rule.addWebhookRule.rule);
+    expect((await sdk.removeWebhookReceiver({ input: { name } })).removeWebhookReceiver).toMatchObject({ removed: false, userErrors: [{ code: 'CONFLICT' }] });
+    expect((await sdk.removeWebhookReceiver({ input: { name: 'registry' } })).removeWebhookReceiver).toMatchObject({ removed: false, userErrors: [{ code: 'CONFLICT' }] });
 
     // An event for the runtime receiver: the webcap image under a new tag, pulled on alpha by the runtime rule.
     const eventFor = (tag: string) => {
@@ -558,13 +533,38 @@ describe('receivers and rules through GraphQL', () => {
     await waitForJobs(match.jobIds);
     expect((await namesOn('alpha', `${REG}/${prefix}/webcap:rt1`))?.digests).toContain(`${REG}/${prefix}/webcap@${captured.digest}`);
 
-    expect(await mutate('removeWebhookRule', { name: `rt-rule-${run}` }, 'removed userErrors { code }')).toEqual({ removed: true, userErrors: [] });
+    expect((await sdk.removeWebhookRule({ input: { name: `rt-rule-${run}` } })).removeWebhookRule).toEqual({ removed: true, userErrors: [] });
+    expect((await sdk.webhookRules()).webhookRules.map((r) => r.name)).not.toContain(`rt-rule-${run}`);
     const second = await post(name, eventFor('rt2'), { authorization: `Bearer ${secret}` });
     const after = await waitForDelivery('the delivery after the rule went', (e, d) => d.id === second.json.delivery);
     expect(after).toMatchObject({ status: 'ACCEPTED', jobIds: [] });
 
-    expect(await mutate('removeWebhookReceiver', { name }, 'removed userErrors { code }')).toEqual({ removed: true, userErrors: [] });
-    expect(await mutate('removeWebhookReceiver', { name: `${name}-hub` }, 'removed userErrors { code }')).toEqual({ removed: true, userErrors: [] });
+    expect((await sdk.removeWebhookReceiver({ input: { name } })).removeWebhookReceiver).toEqual({ removed: true, userErrors: [] });
+    expect((await sdk.removeWebhookReceiver({ input: { name: `${name}-hub` } })).removeWebhookReceiver).toEqual({ removed: true, userErrors: [] });
+    const left = (await sdk.webhookReceivers()).webhookReceivers.map((r) => r.name);
+    expect(left.slice(0, 5)).toEqual(CONFIGURED_RECEIVERS);
+    expect(left).not.toContain(name);
+    expect(left).not.toContain(`${name}-hub`);
     expect((await post(name, eventFor('rt3'), { authorization: `Bearer ${secret}` })).status).toBe(404);
+  });
+
+  it('webhookDeliveries pages newest first with first/after; a cursor it never gave out is a BAD_REQUEST', async () => {
+    // Three deliveries of this test's own (refused: no such receiver), so that there are pages to turn.
+    for (let i = 0; i < 3; i++) expect((await post(`page-${run}-${i}`, '{}')).status).toBe(404);
+    const first = (await hangar.sdk.webhookDeliveries({ first: 2 })).webhookDeliveries;
+    expect(first.nodes).toHaveLength(2);
+    expect(first.pageInfo).toEqual({ hasNextPage: true, endCursor: first.nodes[1]!.id });
+    const second = (await hangar.sdk.webhookDeliveries({ first: 2, after: first.pageInfo.endCursor })).webhookDeliveries;
+    expect(second.nodes).toHaveLength(2);
+    expect(second.totalCount).toBeGreaterThanOrEqual(3);
+    const all = await deliveries();
+    const at = all.findIndex((d) => d.id === first.pageInfo.endCursor);
+    expect(at).toBeGreaterThanOrEqual(1);
+    expect(first.nodes.map((d) => d.id)).toEqual(all.slice(at - 1, at + 1).map((d) => d.id));
+    expect(second.nodes.map((d) => d.id)).toEqual(all.slice(at + 1, at + 3).map((d) => d.id));
+    expect(all.filter((d) => d.receiver.startsWith(`page-${run}-`)).map((d) => d.receiver)).toEqual([`page-${run}-2`, `page-${run}-1`, `page-${run}-0`]);
+    const refused = await hangar.sdk.webhookDeliveries({ first: 2, after: 'not-a-cursor' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HangarError);
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST' });
   });
 });
