@@ -1,9 +1,9 @@
 import { freePort, waitFor } from '@hangar/system';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MAX_API_VERSION, compareApiVersions } from '@hangar/core';
+import { createHangarClient, HangarError, type HostFieldsFragment } from '@hangar/sdk';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
-import { graphql, query } from './support/graphql.js';
-import { HOST_FIELDS, type HostView } from './support/host-view.js';
+import { graphql } from './support/graphql.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 
 const info = inject('sandbox');
@@ -31,14 +31,13 @@ afterAll(async () => {
   await hangar?.stop();
 });
 
-async function hosts(): Promise<Map<string, HostView>> {
-  const data = await query<{ hosts: HostView[] }>(hangar.url, hangar.token, `{ hosts(refresh: true) { ${HOST_FIELDS} } }`);
+async function hosts(): Promise<Map<string, HostFieldsFragment>> {
+  const data = await hangar.sdk.hosts({ refresh: true });
   return new Map(data.hosts.map((host) => [host.name, host]));
 }
 
-async function host(name: string): Promise<HostView | null> {
-  const data = await query<{ host: HostView | null }>(hangar.url, hangar.token, `query($name: String!) { host(name: $name, refresh: true) { ${HOST_FIELDS} } }`, { name });
-  return data.host;
+async function host(name: string): Promise<HostFieldsFragment | null> {
+  return (await hangar.sdk.host({ name, refresh: true })).host;
 }
 
 describe('HTTP surface', () => {
@@ -49,15 +48,23 @@ describe('HTTP surface', () => {
   });
 
   it('answers 401 with a JSON error to GraphQL without a token or with a wrong one', async () => {
+    // Raw HTTP: the SDK cannot send a request without a token, and the point here is the status and body on the wire.
     const none = await graphql(hangar.url, undefined, '{ hosts { name } }');
     expect(none.status).toBe(401);
     expect(none.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const wrong = await graphql(hangar.url, 'hgr_wrong', '{ hosts { name } }');
     expect(wrong.status).toBe(401);
     expect(wrong.errors?.[0]?.message).toBe('invalid token');
+    // ... and the SDK turns that answer into its typed error.
+    const error = await createHangarClient({ url: hangar.url, token: 'hgr_wrong' })
+      .hosts()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HangarError);
+    expect(error).toMatchObject({ code: 'UNAUTHENTICATED', status: 401, message: 'invalid token' });
   });
 
   it('gives unknown fields a validation error code, not a 500', async () => {
+    // Raw: a deliberately invalid selection, which no typed SDK document can express.
     const result = await graphql(hangar.url, hangar.token, '{ hosts { nope } }');
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -71,14 +78,17 @@ describe('hosts', () => {
       const view = all.get(name)!;
       expect(view, name).toMatchObject({ status: 'UP', error: null, errorCode: null });
       const { stdout: versionJson } = await sandbox.docker(name, ['version', '--format', '{{json .Server}}']);
-      const server = JSON.parse(versionJson) as { Version: string; ApiVersion: string; Os: string; Arch: string; KernelVersion: string };
+      const server = JSON.parse(versionJson) as { Version: string; ApiVersion: string; MinAPIVersion: string; Os: string; Arch: string; KernelVersion: string };
       const { stdout: infoJson } = await sandbox.docker(name, ['info', '--format', '{{json .}}']);
-      const dockerInfo = JSON.parse(infoJson) as { Driver: string; Images: number; Containers: number; NCPU: number; MemTotal: number };
+      const dockerInfo = JSON.parse(infoJson) as { Name: string; OperatingSystem: string; Driver: string; Images: number; Containers: number; NCPU: number; MemTotal: number };
       const expectedApi = compareApiVersions(server.ApiVersion, MAX_API_VERSION) < 0 ? server.ApiVersion : MAX_API_VERSION;
       expect(view.engine, name).toEqual({
         version: server.Version,
         apiVersion: expectedApi,
         maxApiVersion: server.ApiVersion,
+        minApiVersion: server.MinAPIVersion,
+        name: dockerInfo.Name,
+        operatingSystem: dockerInfo.OperatingSystem,
         os: server.Os,
         arch: server.Arch,
         kernelVersion: server.KernelVersion,

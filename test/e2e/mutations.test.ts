@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import {
+  HangarError,
+  type CommitContainerInput,
+  type ImageRemovalFieldsFragment,
+  type PruneImagesInput,
+  type RemoveImagesInput,
+  type TagImageInput,
+  type UserErrorFieldsFragment,
+} from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
-import { graphql, query } from './support/graphql.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 
 const info = inject('sandbox');
@@ -43,38 +51,26 @@ async function exists(engine: EngineName, ref: string): Promise<boolean> {
   }
 }
 
-interface Removal {
-  host: string;
-  dryRun: boolean;
-  untagged: string[];
-  deleted: string[];
-  reclaimedBytes: number;
-}
-interface UserErrorView {
-  code: string;
-  message: string;
-  field: string[] | null;
-  host: string | null;
-}
-type Payload = { results: Removal[]; userErrors: UserErrorView[] };
+/** What removeImages and pruneImages answer (the same payload shape). */
+type Payload = { results: ImageRemovalFieldsFragment[]; userErrors: UserErrorFieldsFragment[] };
 
-const REMOVAL = 'results { host dryRun untagged deleted reclaimedBytes } userErrors { code message field host }';
-
-async function removeImages(input: Record<string, unknown>): Promise<Payload> {
-  return (await query<{ removeImages: Payload }>(hangar.url, hangar.token, `mutation($input: RemoveImagesInput!) { removeImages(input: $input) { ${REMOVAL} } }`, { input })).removeImages;
+async function removeImages(input: RemoveImagesInput): Promise<Payload> {
+  return (await hangar.sdk.removeImages({ input })).removeImages;
 }
 
-async function pruneImages(input: Record<string, unknown>): Promise<Payload> {
-  return (await query<{ pruneImages: Payload }>(hangar.url, hangar.token, `mutation($input: PruneImagesInput!) { pruneImages(input: $input) { ${REMOVAL} } }`, { input })).pruneImages;
+async function pruneImages(input: PruneImagesInput): Promise<Payload> {
+  return (await hangar.sdk.pruneImages({ input })).pruneImages;
 }
 
 /** A dry run changes nothing and predicts the real run exactly; returns the real run. */
-async function dryThenReal(kind: 'remove' | 'prune', input: Record<string, unknown>, engines: EngineName[]): Promise<Payload> {
-  const call = kind === 'remove' ? removeImages : pruneImages;
+async function dryThenReal(kind: 'remove', input: RemoveImagesInput, engines: EngineName[]): Promise<Payload>;
+async function dryThenReal(kind: 'prune', input: PruneImagesInput, engines: EngineName[]): Promise<Payload>;
+async function dryThenReal(kind: 'remove' | 'prune', input: RemoveImagesInput & PruneImagesInput, engines: EngineName[]): Promise<Payload> {
+  const call = (dryRun: boolean) => (kind === 'remove' ? removeImages({ ...input, dryRun }) : pruneImages({ ...input, dryRun }));
   const before = await Promise.all(engines.map(state));
-  const dry = await call({ ...input, dryRun: true });
+  const dry = await call(true);
   expect(await Promise.all(engines.map(state))).toEqual(before);
-  const real = await call({ ...input, dryRun: false });
+  const real = await call(false);
   expect(real.userErrors).toEqual(dry.userErrors);
   const view = (p: Payload, ordered: boolean) =>
     p.results.map((r) => ({
@@ -93,37 +89,28 @@ async function dryThenReal(kind: 'remove' | 'prune', input: Record<string, unkno
 describe('tagImage', () => {
   it('tags as `docker tag` does and answers the tagged image', async () => {
     const target = `mut-${run}/tagged:v1`;
-    const data = await query<{ tagImage: { image: { imageId: string; repoTags: string[] } | null; userErrors: UserErrorView[] } }>(
-      hangar.url,
-      hangar.token,
-      'mutation($input: TagImageInput!) { tagImage(input: $input) { image { imageId repoTags } userErrors { code message field host } } }',
-      { input: { host: 'gamma', source: info.seed.baseRef, target } },
-    );
+    const data = await hangar.sdk.tagImage({ input: { host: 'gamma', source: info.seed.baseRef, target } });
     const id = (await sandbox.docker('gamma', ['image', 'inspect', target, '--format', '{{.Id}}'])).stdout.trim();
     expect(data.tagImage.userErrors).toEqual([]);
     expect(data.tagImage.image!.imageId).toBe(id);
     expect(id).toBe(info.seed.engines.gamma.imageIds[info.seed.baseRef]);
     expect(data.tagImage.image!.repoTags).toContain(target);
+    expect(data.tagImage.image!.hostName).toBe('gamma');
     // the name alone means latest, as in docker
-    await query(hangar.url, hangar.token, 'mutation($input: TagImageInput!) { tagImage(input: $input) { userErrors { code } } }', {
-      input: { host: 'gamma', source: target, target: `mut-${run}/tagged` },
-    });
+    const latest = await hangar.sdk.tagImage({ input: { host: 'gamma', source: target, target: `mut-${run}/tagged` } });
+    expect(latest.tagImage.userErrors).toEqual([]);
+    expect(latest.tagImage.image!.repoTags).toContain(`mut-${run}/tagged:latest`);
     expect(await exists('gamma', `mut-${run}/tagged:latest`)).toBe(true);
   });
 
-  it.each([
+  it.each<[string, Omit<TagImageInput, 'host'> & { host?: string }, string, string]>([
     ['a digest target', { source: 'hangar-test/base:1.0', target: `x/y@sha256:${'a'.repeat(64)}` }, 'BAD_REQUEST', 'target'],
     ['an upper-case target', { source: 'hangar-test/base:1.0', target: 'X/Y:1' }, 'BAD_REQUEST', 'target'],
     ['a missing source', { source: 'hangar-test/nope:1', target: 'x/y:1' }, 'NOT_FOUND', 'source'],
     ['an unknown host', { host: 'nope', source: 'a', target: 'b' }, 'HOST_NOT_FOUND', 'host'],
   ])('refuses %s with a user error', async (_name, input, code, field) => {
     const before = await state('gamma');
-    const data = await query<{ tagImage: { image: unknown; userErrors: UserErrorView[] } }>(
-      hangar.url,
-      hangar.token,
-      'mutation($input: TagImageInput!) { tagImage(input: $input) { image { imageId } userErrors { code message field host } } }',
-      { input: { host: 'gamma', ...input } },
-    );
+    const data = await hangar.sdk.tagImage({ input: { host: 'gamma', ...input } });
     expect(data.tagImage.image).toBeNull();
     expect(data.tagImage.userErrors[0]).toMatchObject({ code, field: ['input', field] });
     expect(await state('gamma')).toBe(before);
@@ -235,7 +222,7 @@ describe('removeImages', () => {
     expect(real.results[0]!.untagged).toEqual([ref]);
   });
 
-  it.each([
+  it.each<[RemoveImagesInput, string]>([
     [{ refs: ['Bad/Name'] }, 'BAD_REQUEST'],
     [{ refs: [] }, 'BAD_REQUEST'],
     [{}, 'BAD_REQUEST'],
@@ -284,7 +271,7 @@ describe('pruneImages', () => {
     expect(await exists('beta', `mutp-${run}/kept:1`)).toBe(true);
   });
 
-  it.each([
+  it.each<[PruneImagesInput, string]>([
     [{ until: 'tomorrow' }, 'BAD_REQUEST'],
     [{ label: ['=x'] }, 'BAD_REQUEST'],
     [{ hosts: ['nope'] }, 'HOST_NOT_FOUND'],
@@ -296,12 +283,23 @@ describe('pruneImages', () => {
 });
 
 describe('commitContainer', () => {
-  const COMMIT = `mutation($input: CommitContainerInput!) { commitContainer(input: $input) {
-    image { imageId repoTags details { author comment config { cmd env exposedPorts labels { key value } user workingDir volumes entrypoint onBuild } } }
-    userErrors { code message field host } } }`;
-
-  interface CommitPayload {
-    commitContainer: { image: { imageId: string; repoTags: string[] } | null; userErrors: UserErrorView[] };
+  /** What the tests read of `docker image inspect` for a committed image. */
+  interface DockerInspect {
+    Id: string;
+    RepoTags: string[];
+    Author: string;
+    Comment: string;
+    Config: {
+      Cmd: string[] | null;
+      Entrypoint: string[] | null;
+      Env: string[] | null;
+      ExposedPorts: Record<string, object> | null;
+      Labels: Record<string, string> | null;
+      User: string;
+      WorkingDir: string;
+      Volumes: Record<string, object> | null;
+      OnBuild: string[] | null;
+    };
   }
 
   it('commits a container with author, message and every kind of change, as docker inspect shows them', async () => {
@@ -318,24 +316,39 @@ describe('commitContainer', () => {
       'VOLUME ["/data"]',
       'ONBUILD RUN echo child',
     ];
-    const data = await query<CommitPayload>(hangar.url, hangar.token, COMMIT, {
+    const data = await hangar.sdk.commitContainer({
       input: { host: 'alpha', container: name, repo: `mut-${run}/committed`, tag: 'v1', author: 'Ada <ada@example.com>', message: 'saved state', changes },
     });
     expect(data.commitContainer.userErrors).toEqual([]);
     const { stdout } = await sandbox.docker('alpha', ['image', 'inspect', `mut-${run}/committed:v1`]);
-    const raw = (JSON.parse(stdout) as any[])[0];
+    const raw = (JSON.parse(stdout) as DockerInspect[])[0]!;
     expect(data.commitContainer.image!.imageId).toBe(raw.Id);
+    expect(data.commitContainer.image!.repoTags).toEqual(raw.RepoTags);
     expect(raw.Author).toBe('Ada <ada@example.com>');
     expect(raw.Comment).toBe('saved state');
     expect(raw.Config.Cmd).toEqual(['sh', '-c', 'cat /committed']);
     expect(raw.Config.Entrypoint).toEqual(['/bin/sh', '-c']);
     expect(raw.Config.Env).toEqual(expect.arrayContaining(['GREETING=hello', 'OTHER=two words']));
-    expect(Object.keys(raw.Config.ExposedPorts).sort()).toEqual(['8080/tcp', '9090/udp']);
-    expect(raw.Config.Labels['org.hangar.committed']).toBe('yes');
+    expect(Object.keys(raw.Config.ExposedPorts ?? {}).sort()).toEqual(['8080/tcp', '9090/udp']);
+    expect(raw.Config.Labels?.['org.hangar.committed']).toBe('yes');
     expect(raw.Config.User).toBe('nobody');
     expect(raw.Config.WorkingDir).toBe('/srv');
-    expect(Object.keys(raw.Config.Volumes)).toEqual(['/data']);
+    expect(Object.keys(raw.Config.Volumes ?? {})).toEqual(['/data']);
     expect(raw.Config.OnBuild).toEqual(['RUN echo child']);
+    // Hangar's inspect of the committed image shows the same details as docker's.
+    const details = (await hangar.sdk.imageInspect({ host: 'alpha', ref: data.commitContainer.image!.imageId })).host!.image!.details;
+    expect(details).toMatchObject({ author: raw.Author, comment: raw.Comment });
+    expect(details.config).toMatchObject({
+      cmd: raw.Config.Cmd,
+      entrypoint: raw.Config.Entrypoint,
+      env: raw.Config.Env,
+      user: raw.Config.User,
+      workingDir: raw.Config.WorkingDir,
+      onBuild: raw.Config.OnBuild,
+    });
+    expect([...details.config.exposedPorts].sort()).toEqual(Object.keys(raw.Config.ExposedPorts ?? {}).sort());
+    expect(details.config.volumes).toEqual(Object.keys(raw.Config.Volumes ?? {}));
+    expect(details.config.labels).toContainEqual({ key: 'org.hangar.committed', value: 'yes' });
     // The container's file is in the image.
     const cat = await sandbox.docker('alpha', ['run', '--rm', '--network', 'none', '--entrypoint', 'cat', `mut-${run}/committed:v1`, '/committed']);
     expect(cat.stdout.trim()).toBe('committed');
@@ -345,7 +358,7 @@ describe('commitContainer', () => {
     const name = `commit-bad-${run}`;
     await sandbox.docker('alpha', ['create', '--name', name, info.seed.baseRef]);
     const before = await state('alpha');
-    const data = await query<CommitPayload>(hangar.url, hangar.token, COMMIT, {
+    const data = await hangar.sdk.commitContainer({
       input: { host: 'alpha', container: name, repo: `mut-${run}/bad`, changes: ['ENV OK=1', 'RUN echo no', 'EXPOSE 99999', 'FROBNICATE x'] },
     });
     expect(data.commitContainer.image).toBeNull();
@@ -358,13 +371,14 @@ describe('commitContainer', () => {
     expect(await state('alpha')).toBe(before);
   });
 
-  it.each([
+  it.each<[Omit<CommitContainerInput, 'host'>, string, string]>([
     [{ container: 'no-such-container' }, 'NOT_FOUND', 'container'],
     [{ container: 'hangar-keep', repo: 'Bad/Repo' }, 'BAD_REQUEST', 'repo'],
     [{ container: 'hangar-keep', tag: 'v1' }, 'BAD_REQUEST', 'repo'],
   ])('%j is a user error', async (input, code, field) => {
     const before = await state('beta');
-    const data = await query<CommitPayload>(hangar.url, hangar.token, COMMIT, { input: { host: 'beta', ...input } });
+    const data = await hangar.sdk.commitContainer({ input: { host: 'beta', ...input } });
+    expect(data.commitContainer.image).toBeNull();
     expect(data.commitContainer.userErrors[0]).toMatchObject({ code, field: ['input', field] });
     expect(await state('beta')).toBe(before);
   });
@@ -372,12 +386,8 @@ describe('commitContainer', () => {
 
 describe('audit trail', () => {
   it('records every mutation with who, what, where and outcome, and no secret', async () => {
-    const result = await graphql<{ auditLog: { nodes: { action: string; hosts: string[]; outcome: string; target: string; actor: { name: string; role: string; tokenId: string } }[] } }>(
-      hangar.url,
-      hangar.token,
-      '{ auditLog(first: 500) { nodes { id at action hosts outcome target detail actor { name role tokenId } } pageInfo { hasNextPage endCursor } } }',
-    );
-    const nodes = result.data!.auditLog.nodes;
+    const result = await hangar.sdk.auditLog({ first: 500 });
+    const nodes = result.auditLog.nodes;
     const actions = new Set(nodes.map((n) => n.action));
     for (const action of ['tagImage', 'removeImages', 'pruneImages', 'commitContainer']) expect(actions).toContain(action);
     expect(nodes.some((n) => n.outcome === 'dry-run')).toBe(true);
@@ -386,7 +396,8 @@ describe('audit trail', () => {
     const text = JSON.stringify(result);
     expect(text).not.toContain(hangar.token);
     expect(text).not.toContain(info.registry.password);
-    const older = await graphql(hangar.url, hangar.token, '{ auditLog(first: 1, after: "nonsense") { nodes { id } } }');
-    expect(older.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    const older = await hangar.sdk.auditLog({ first: 1, after: 'nonsense' }).catch((e: unknown) => e);
+    expect(older).toBeInstanceOf(HangarError);
+    expect(older).toMatchObject({ code: 'BAD_REQUEST' });
   });
 });

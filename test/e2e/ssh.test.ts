@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { freePort, run, waitFor } from '@hangar/system';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MAX_API_VERSION, compareApiVersions } from '@hangar/core';
+import type { HostFieldsFragment } from '@hangar/sdk';
 import { Sandbox } from '../sandbox/index.js';
-import { query } from './support/graphql.js';
-import { HOST_FIELDS, type HostView } from './support/host-view.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 
 // ssh:// hosts against a real sshd (the sandbox's, on 127.0.0.1): docker-modem opens one SSH connection per request
@@ -37,12 +36,12 @@ const sshdLog = () => readFileSync(ssh.logFile, 'utf8');
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** One host, checked now, and how long the answer took. */
-async function host(name: string): Promise<{ view: HostView; ms: number }> {
+async function host(name: string): Promise<{ view: HostFieldsFragment; ms: number }> {
   const started = Date.now();
-  const data = await query<{ host: HostView | null }>(hangar.url, hangar.token, `query($name: String!) { host(name: $name, refresh: true) { ${HOST_FIELDS} } }`, { name });
+  const { host: view } = await hangar.sdk.host({ name, refresh: true });
   const ms = Date.now() - started;
-  if (!data.host) throw new Error(`host ${name} is not configured`);
-  return { view: data.host, ms };
+  if (!view) throw new Error(`host ${name} is not configured`);
+  return { view, ms };
 }
 
 beforeAll(async () => {
@@ -100,14 +99,17 @@ describe('ssh:// hosts through a real sshd', () => {
 
       const { stdout: version } = await sandbox.docker('alpha', ['version', '--format', '{{.Server.Version}}']);
       const { stdout: versionJson } = await sandbox.docker('alpha', ['version', '--format', '{{json .Server}}']);
-      const server = JSON.parse(versionJson) as { ApiVersion: string; Os: string; Arch: string; KernelVersion: string };
+      const server = JSON.parse(versionJson) as { ApiVersion: string; MinAPIVersion: string; Os: string; Arch: string; KernelVersion: string };
       const { stdout: infoJson } = await sandbox.docker('alpha', ['info', '--format', '{{json .}}']);
-      const dockerInfo = JSON.parse(infoJson) as { Driver: string; Images: number; Containers: number; NCPU: number; MemTotal: number };
+      const dockerInfo = JSON.parse(infoJson) as { Name: string; OperatingSystem: string; Driver: string; Images: number; Containers: number; NCPU: number; MemTotal: number };
       const expectedApi = compareApiVersions(server.ApiVersion, MAX_API_VERSION) < 0 ? server.ApiVersion : MAX_API_VERSION;
       expect(view.engine).toEqual({
         version: version.trim(),
         apiVersion: expectedApi,
         maxApiVersion: server.ApiVersion,
+        minApiVersion: server.MinAPIVersion,
+        name: dockerInfo.Name,
+        operatingSystem: dockerInfo.OperatingSystem,
         os: server.Os,
         arch: server.Arch,
         kernelVersion: server.KernelVersion,
