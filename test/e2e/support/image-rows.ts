@@ -15,8 +15,6 @@ export interface ImageView {
   labels: { key: string; value: string }[];
 }
 
-export const IMAGE_FIELDS = 'imageId shortId hostName repoTags repoDigests created size dangling labels { key value }';
-
 /**
  * The rows `docker image ls --digests` prints for an image (docker/cli imageFormatTaggedAndDigest): one per
  * repository tag and digest; digest-only references get rows of their own; dangling images one `<none>` row.
