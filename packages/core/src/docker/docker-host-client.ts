@@ -196,8 +196,8 @@ export class DockerHostClient {
       ...(request.bodyStream ? { file: request.bodyStream } : {}),
       ...(request.headers ? { headers: request.headers } : {}),
     };
-    try {
-      return await new Promise<T>((resolve, reject) => {
+    const dial = () =>
+      new Promise<T>((resolve, reject) => {
         // Settle on abort ourselves: the modem reports an aborted request only once its agent hands over a
         // connection, and for ssh:// that waits for the SSH handshake (up to readyTimeout), whatever the signal says.
         const onAbort = () => reject(signal.reason);
@@ -209,6 +209,15 @@ export class DockerHostClient {
           else resolve(result as T);
         });
       });
+    try {
+      try {
+        return await dial();
+      } catch (error) {
+        // A GET reset on a pooled keep-alive connection (the engine closed it, or died, since it was last used) is
+        // asked once more, on a fresh connection: that answers, or fails with what is true now (refused, gone).
+        if (method !== 'GET' || request.bodyStream || signal.aborted || (error as { code?: unknown }).code !== 'ECONNRESET') throw error;
+        return await dial();
+      }
     } catch (error) {
       if (deadline.signal.aborted && !request.signal?.aborted) {
         throw new HangarError('HOST_TIMEOUT', `${this.name} (${this.endpoint}): no answer within ${timeoutMs} ms`, { cause: error, host: this.name });
