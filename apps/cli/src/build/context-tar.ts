@@ -2,7 +2,7 @@
 // symlinks, owned by 0:0, in lexical walk order), less what `.dockerignore` leaves out. Files are read one at a
 // time as the stream is consumed, so a context costs no more memory than a file's chunk.
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IgnoreMatcher } from './dockerignore.js';
 
@@ -126,23 +126,38 @@ export interface ExtraFile {
   content: Buffer;
 }
 
-/** The context as tar chunks: headers, file contents streamed from disk, padding, and the two end blocks. */
-export async function* contextTar(dir: string, ignore: IgnoreMatcher, extra: readonly ExtraFile[] = []): AsyncGenerator<Buffer> {
+/** Files up to this size are read whole (one read); bigger ones are streamed. */
+const SMALL_FILE = 1024 * 1024;
+/** Chunks handed on are gathered up to this size: fewer, larger writes for the upload. */
+const CHUNK = 256 * 1024;
+
+async function* fileContent(entry: TarEntry & { path: string }): AsyncGenerator<Buffer> {
+  if (entry.size <= SMALL_FILE) {
+    const data = await readFile(entry.path);
+    if (data.length !== entry.size) throw new Error(`${entry.name}: the file changed size while it was being sent (${data.length} bytes, ${entry.size} expected)`);
+    yield data;
+    return;
+  }
+  let sent = 0;
+  for await (const chunk of createReadStream(entry.path, { highWaterMark: CHUNK })) {
+    const buffer = chunk as Buffer;
+    // A file that grew while being read is cut at the size its header declared.
+    const part = sent + buffer.length > entry.size ? buffer.subarray(0, entry.size - sent) : buffer;
+    sent += part.length;
+    if (part.length > 0) yield part;
+    if (sent >= entry.size) break;
+  }
+  if (sent < entry.size) throw new Error(`${entry.name}: the file shrank while it was being sent (${sent} of ${entry.size} bytes)`);
+}
+
+/** Every part of the archive in order: headers, contents, padding, the two end blocks. */
+async function* tarParts(dir: string, ignore: IgnoreMatcher, extra: readonly ExtraFile[]): AsyncGenerator<Buffer> {
   const replaced = new Set(extra.map((file) => file.name));
   for await (const entry of contextEntries(dir, ignore)) {
     if (replaced.has(entry.name)) continue;
     yield* entryHeader(entry);
     if (entry.type !== 'file') continue;
-    let sent = 0;
-    for await (const chunk of createReadStream(entry.path)) {
-      const buffer = chunk as Buffer;
-      // A file that grew while being read is cut at the size its header declared.
-      const part = sent + buffer.length > entry.size ? buffer.subarray(0, entry.size - sent) : buffer;
-      sent += part.length;
-      if (part.length > 0) yield part;
-      if (sent >= entry.size) break;
-    }
-    if (sent < entry.size) throw new Error(`${entry.name}: the file shrank while it was being sent (${sent} of ${entry.size} bytes)`);
+    yield* fileContent(entry);
     yield padding(entry.size);
   }
   for (const file of extra) {
@@ -151,4 +166,27 @@ export async function* contextTar(dir: string, ignore: IgnoreMatcher, extra: rea
     yield padding(file.content.length);
   }
   yield Buffer.alloc(2 * BLOCK, 0);
+}
+
+/**
+ * The context as tar chunks of about 256 KiB (headers, file contents, padding and the two end blocks gathered):
+ * small files are read whole, big ones streamed, so memory stays at a chunk and a file of at most 1 MiB.
+ */
+export async function* contextTar(dir: string, ignore: IgnoreMatcher, extra: readonly ExtraFile[] = []): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let size = 0;
+  for await (const part of tarParts(dir, ignore, extra)) {
+    if (part.length >= CHUNK && size === 0) {
+      yield part;
+      continue;
+    }
+    pending.push(part);
+    size += part.length;
+    if (size >= CHUNK) {
+      yield Buffer.concat(pending, size);
+      pending = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield Buffer.concat(pending, size);
 }
