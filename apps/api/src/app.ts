@@ -16,6 +16,7 @@ import { JobEventsHub } from './jobs/job-events.js';
 import type { Redis } from 'ioredis';
 import { AuditLog } from './audit/audit-log.js';
 import { bearerAuth } from './auth/bearer-auth.js';
+import { requireRoleHttp } from './auth/roles.js';
 import { TokenStore } from './auth/token-store.js';
 import type { HangarContext } from './context.js';
 import { archiveRoutes } from './http/archives.js';
@@ -124,6 +125,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       jobEvents,
       credentials,
       webhooks,
+      tokens,
       reader: new EngineReader(hosts, signal),
       };
     };
@@ -178,6 +180,9 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
         return contextFor(req.principal!, disconnected.signal);
       },
     }));
+    // Uploads change hosts (load, import) or feed builds: operators and admins; export is a read.
+    app.use('/api/v1/build-contexts', bearerAuth(tokens), requireRoleHttp('operator', 'uploading a build context'));
+    app.use(/^\/api\/v1\/hosts\/[^/]+\/images\/(load|import)$/, bearerAuth(tokens), requireRoleHttp('operator', 'loading or importing images'));
     app.use('/api/v1', bearerAuth(tokens), buildContextRoutes({ redis, audit, maxBytes: 64 * 1024 * 1024 }));
     app.use('/api/v1', bearerAuth(tokens), archiveRoutes({ hosts, audit, config, log }));
     app.use((_req: Request, res: Response) => {

@@ -3,7 +3,7 @@ import type { CredentialStore, JobQueues } from '@hangar/jobs';
 import type { Redis } from 'ioredis';
 import type { JobEventsHub } from './jobs/job-events.js';
 import type { AuditLog } from './audit/audit-log.js';
-import type { Principal } from './auth/token-store.js';
+import type { Principal, TokenStore } from './auth/token-store.js';
 import type { Webhooks } from './webhooks/webhooks.js';
 
 /** What every resolver gets: the caller, the services it may call, and this request's engine reader. */
@@ -19,6 +19,8 @@ export interface HangarContext {
   jobEvents: JobEventsHub;
   credentials: CredentialStore;
   webhooks: Webhooks;
+  /** API tokens (admins manage them). */
+  tokens: TokenStore;
   /** Memoises engine reads for this one request, so no engine endpoint is asked twice. */
   reader: EngineReader;
 }

@@ -10,7 +10,19 @@ export interface Principal {
   role: Role;
 }
 
-const TOKEN_KEY = (hash: string) => `hangar:auth:token:${hash}`;
+const TOKEN_PREFIX = 'hangar:auth:token:';
+const TOKEN_KEY = (hash: string) => `${TOKEN_PREFIX}${hash}`;
+/** A token's public ID: the first 12 hex digits of its hash (the token itself is never stored). */
+const tokenIdOf = (hash: string) => hash.slice(0, 12);
+
+/** A token as admins see it: never the token itself. */
+export interface TokenRecord {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: Date | undefined;
+  createdBy: string | undefined;
+}
 const BOOTSTRAP_KEY = 'hangar:auth:admin-bootstrapped';
 const CACHE_MS = 5_000;
 
@@ -31,11 +43,57 @@ export class TokenStore {
 
   constructor(private readonly redis: Redis) {}
 
-  async add(token: string, principal: Omit<Principal, 'tokenId'>): Promise<Principal> {
+  async add(token: string, principal: Omit<Principal, 'tokenId'>, createdBy?: string): Promise<Principal> {
     const hash = hashToken(token);
-    await this.redis.hset(TOKEN_KEY(hash), { name: principal.name, role: principal.role, createdAt: new Date().toISOString() });
+    await this.redis.hset(TOKEN_KEY(hash), { name: principal.name, role: principal.role, createdAt: new Date().toISOString(), ...(createdBy ? { createdBy } : {}) });
     this.cache.delete(hash);
-    return { tokenId: hash.slice(0, 12), ...principal };
+    return { tokenId: tokenIdOf(hash), ...principal };
+  }
+
+  /** A new random token with a name and role; the token is returned once and only its hash is kept. */
+  async create(name: string, role: Role, createdBy: string): Promise<{ token: string; record: TokenRecord }> {
+    const token = generateToken();
+    const principal = await this.add(token, { name, role }, createdBy);
+    return { token, record: { id: principal.tokenId, name, role, createdAt: new Date(), createdBy } };
+  }
+
+  /** Every token (IDs, names, roles), oldest first. */
+  async list(): Promise<TokenRecord[]> {
+    const hashes = (await this.scanKeys(`${TOKEN_PREFIX}*`)).map((key) => key.slice(TOKEN_PREFIX.length));
+    const records = await Promise.all(
+      hashes.map(async (hash) => {
+        const record = await this.redis.hgetall(TOKEN_KEY(hash));
+        if (!record.role || !(['viewer', 'operator', 'admin'] as const).includes(record.role as Role)) return undefined;
+        return { id: tokenIdOf(hash), name: record.name ?? 'unnamed', role: record.role as Role, createdAt: record.createdAt ? new Date(record.createdAt) : undefined, createdBy: record.createdBy };
+      }),
+    );
+    return records.filter((record): record is TokenRecord => Boolean(record)).sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * Revokes a token by ID: it stops working at once on this API process and within the lookup cache's 5 s on
+   * others. Answers what was revoked, or undefined when no token has that ID.
+   */
+  async revoke(id: string): Promise<TokenRecord | undefined> {
+    if (!/^[0-9a-f]{12}$/.test(id)) return undefined;
+    const [record] = (await this.list()).filter((candidate) => candidate.id === id);
+    if (!record) return undefined;
+    for (const key of await this.scanKeys(`${TOKEN_PREFIX}${id}*`)) {
+      await this.redis.del(key);
+      this.cache.delete(key.slice(TOKEN_PREFIX.length));
+    }
+    return record;
+  }
+
+  private async scanKeys(pattern: string): Promise<string[]> {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+    return [...new Set(found)];
   }
 
   async verify(token: string): Promise<Principal | undefined> {
@@ -46,7 +104,7 @@ export class TokenStore {
     const role = record.role;
     const principal: Principal | undefined =
       role === 'admin' || role === 'operator' || role === 'viewer'
-        ? { tokenId: hash.slice(0, 12), name: record.name ?? 'unnamed', role }
+        ? { tokenId: tokenIdOf(hash), name: record.name ?? 'unnamed', role }
         : undefined;
     this.cache.set(hash, { principal, until: Date.now() + CACHE_MS });
     return principal;

@@ -1,5 +1,6 @@
 import { HangarError } from '@hangar/core';
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { requireRole } from '../auth/roles.js';
 import type { HangarContext } from '../context.js';
 import { AuditActor, AuditConnection, AuditEntry } from './audit.type.js';
 import { checkPageSize, PageInfo } from './pagination.js';
@@ -12,7 +13,7 @@ export class AuditResolver {
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1 to 1000 (default 100).' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page.' }) after?: string,
   ): Promise<AuditConnection> {
-    if (principal.role !== 'admin') throw new HangarError('BAD_REQUEST', 'the audit log is for admins');
+    requireRole(principal, 'admin', 'the audit log');
     if (after !== undefined && after !== null && !/^\d+-\d+$/.test(after)) throw new HangarError('BAD_REQUEST', `after: "${after}" is not a cursor this list gave out`);
     const { entries, hasMore } = await audit.read({ first: checkPageSize(first), before: after ?? undefined });
     return Object.assign(new AuditConnection(), {

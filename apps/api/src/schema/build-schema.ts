@@ -9,16 +9,20 @@ import { HostResolver } from './host.resolver.js';
 import { ImageResolver } from './image.resolver.js';
 import { RegistryAdminResolver } from './registry-admin.resolver.js';
 import { RegistryResolver, SearchResolver } from './registry.resolver.js';
+import { roleChecker } from '../auth/roles.js';
 import { LocalPubSub } from '../jobs/local-pubsub.js';
 import { DateTimeScalar } from './scalars.js';
+import { TokenResolver } from './token.resolver.js';
 import { WebhookResolver, WebhookRuleMatchResolver } from './webhook.resolver.js';
 
 /** The GraphQL schema of Hangar, built from the resolver classes. */
 export async function buildHangarSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver, ImageMutationResolver, AuditResolver, JobResolver, JobSubscriptionResolver, RegistryAdminResolver, WebhookResolver, WebhookRuleMatchResolver],
+    resolvers: [HostResolver, ImageResolver, FleetResolver, RegistryResolver, SearchResolver, ImageMutationResolver, AuditResolver, JobResolver, JobSubscriptionResolver, RegistryAdminResolver, WebhookResolver, WebhookRuleMatchResolver, TokenResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
+    authChecker: roleChecker,
+    authMode: 'error',
     pubSub: new LocalPubSub(),
   });
   // type-graphql has no decorator for the root types; the schema is our reference documentation, so say it here.

@@ -13,7 +13,7 @@ import {
   type RemovalOutcome,
   type RemovalPlan,
 } from '@hangar/core';
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { HangarContext } from '../context.js';
 import { Image } from './image.type.js';
 import { CommitContainerInput, CommitContainerPayload, ImageRemoval, PruneImagesInput, PruneImagesPayload, RemoveImagesInput, RemoveImagesPayload, TagImageInput, TagImagePayload } from './image-mutation.types.js';
@@ -54,6 +54,7 @@ function outcomeWord(userErrors: UserError[], dryRun: boolean): 'ok' | 'partial'
 
 @Resolver()
 export class ImageMutationResolver {
+  @Authorized('operator')
   @Mutation(() => TagImagePayload, { description: '`docker tag SOURCE TARGET` on one host.' })
   async tagImage(@Ctx() context: HangarContext, @Arg('input', () => TagImageInput, { description: 'Host, source and target.' }) input: TagImageInput): Promise<TagImagePayload> {
     const payload = new TagImagePayload();
@@ -83,6 +84,7 @@ export class ImageMutationResolver {
     return payload;
   }
 
+  @Authorized('operator')
   @Mutation(() => CommitContainerPayload, { description: '`docker commit`: makes an image of a container’s changes, with author, message and Dockerfile changes.' })
   async commitContainer(
     @Ctx() context: HangarContext,
@@ -114,6 +116,7 @@ export class ImageMutationResolver {
     return payload;
   }
 
+  @Authorized('operator')
   @Mutation(() => RemoveImagesPayload, {
     description:
       '`docker rmi` on one or many hosts, by references or a filter, as docker does it. Every ref is resolved on every host first: a malformed or ambiguous ref makes the call remove nothing anywhere. With `dryRun`, nothing changes and the answer says exactly what would go.',
@@ -164,6 +167,7 @@ export class ImageMutationResolver {
     return payload;
   }
 
+  @Authorized('operator')
   @Mutation(() => PruneImagesPayload, {
     description: '`docker image prune [-a] [--filter until=|label=|label!=]` on one or many hosts. With `dryRun`, nothing changes and the answer lists what would go and the bytes it would free.',
   })

@@ -14,7 +14,7 @@ import {
   type ImageEvent as CoreImageEvent,
 } from '@hangar/core';
 import { cancelJob, enqueueJob, jobLogs, listJobs, makeBatchId, readJob, retryJob, type JobKind as CoreJobKind, type JobView } from '@hangar/jobs';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Channel } from '../jobs/channel.js';
 import type { HangarContext } from '../context.js';
 import { BuildImageInput, CopyImageInput, HostSelectorInput, ImportImageInput, LoadImageInput, PullImageInput, PushImageInput } from './job-inputs.js';
@@ -78,6 +78,7 @@ export class JobResolver {
     return payload;
   }
 
+  @Authorized('operator')
   @Mutation(() => JobsPayload, { description: '`docker pull` onto hosts: one job per host, grouped in a batch. A pull of the same reference already running on a host is joined.' })
   async pullImage(@Ctx() context: HangarContext, @Arg('input', () => PullImageInput, { description: 'What to pull, where.' }) input: PullImageInput): Promise<JobsPayload> {
     const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
@@ -85,6 +86,7 @@ export class JobResolver {
     return this.start(context, 'pull', hosts, () => ({ ref: input.ref.trim(), platform: input.platform ?? undefined, registry: input.registry ?? undefined }), errors, { ref: input.ref, platform: input.platform, registry: input.registry });
   }
 
+  @Authorized('operator')
   @Mutation(() => JobsPayload, { description: '`docker push` from hosts, one job per host.' })
   async pushImage(@Ctx() context: HangarContext, @Arg('input', () => PushImageInput, { description: 'What to push, from where.' }) input: PushImageInput): Promise<JobsPayload> {
     const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
@@ -95,6 +97,7 @@ export class JobResolver {
     return this.start(context, 'push', hosts, () => ({ ref: input.ref.trim(), registry: input.registry ?? undefined }), errors, { ref: input.ref, registry: input.registry });
   }
 
+  @Authorized('operator')
   @Mutation(() => JobsPayload, { description: '`docker build` on hosts, one job per host; the build output is the job’s log.' })
   async buildImage(@Ctx() context: HangarContext, @Arg('input', () => BuildImageInput, { description: 'Context, tags and options.' }) input: BuildImageInput): Promise<JobsPayload> {
     const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
@@ -134,6 +137,7 @@ export class JobResolver {
     );
   }
 
+  @Authorized('operator')
   @Mutation(() => JobsPayload, { description: '`docker import URL` on hosts, as jobs (uploads go through POST /api/v1/hosts/:host/images/import).' })
   async importImage(@Ctx() context: HangarContext, @Arg('input', () => ImportImageInput, { description: 'Source URL and the new image’s name.' }) input: ImportImageInput): Promise<JobsPayload> {
     const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
@@ -148,6 +152,7 @@ export class JobResolver {
     });
   }
 
+  @Authorized('operator')
   @Mutation(() => JobsPayload, { description: '`docker load` of an archive from a URL, on hosts, as jobs (uploads go through POST /api/v1/hosts/:host/images/load).' })
   async loadImage(@Ctx() context: HangarContext, @Arg('input', () => LoadImageInput, { description: 'Archive URL and hosts.' }) input: LoadImageInput): Promise<JobsPayload> {
     const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
@@ -155,6 +160,7 @@ export class JobResolver {
     return this.start(context, 'load', hosts, () => ({ url: input.url }), errors, { url: input.url.replace(/\/\/[^@/]*@/, '//') });
   }
 
+  @Authorized('operator')
   @Mutation(() => JobsPayload, { description: 'Copies an image from one host to others, engine to engine with no registry and no temporary file: one job per target host.' })
   async copyImage(@Ctx() context: HangarContext, @Arg('input', () => CopyImageInput, { description: 'Source, image and targets.' }) input: CopyImageInput): Promise<JobsPayload> {
     const { hosts, errors } = selectHosts(context, input.targetHosts, input.targetSelector, 'targetHosts');
@@ -172,6 +178,7 @@ export class JobResolver {
     return this.start(context, 'copy', targets, () => ({ sourceHost: input.sourceHost, ref: input.ref }), errors, { sourceHost: input.sourceHost, ref: input.ref });
   }
 
+  @Authorized('operator')
   @Mutation(() => JobsPayload, { description: 'Cancels a queued or running job: the engine stream is aborted and the job ends CANCELLED.' })
   async cancelJob(@Ctx() context: HangarContext, @Arg('id', () => ID, { description: 'The job’s ID.' }) id: string): Promise<JobsPayload> {
     const payload = Object.assign(new JobsPayload(), { userErrors: [] as UserError[], jobs: [] as Job[] });
@@ -186,6 +193,7 @@ export class JobResolver {
     return payload;
   }
 
+  @Authorized('operator')
   @Mutation(() => JobsPayload, { description: 'Runs a failed or cancelled job again, from the start, as the same job.' })
   async retryJob(@Ctx() context: HangarContext, @Arg('id', () => ID, { description: 'The job’s ID.' }) id: string): Promise<JobsPayload> {
     const payload = Object.assign(new JobsPayload(), { userErrors: [] as UserError[], jobs: [] as Job[] });

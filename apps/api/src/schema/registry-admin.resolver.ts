@@ -1,5 +1,6 @@
 import { HangarError, registryConfigSchema } from '@hangar/core';
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { requireRole } from '../auth/roles.js';
 import type { HangarContext } from '../context.js';
 import { Registry, RegistryKind } from './registry.type.js';
 import { UserError } from './user-error.type.js';
@@ -50,7 +51,7 @@ export class RegistryLoginPayload {
 }
 
 function requireAdmin(context: HangarContext): void {
-  if (context.principal.role !== 'admin') throw new HangarError('BAD_REQUEST', 'only admins manage registries');
+  requireRole(context.principal, 'admin', 'managing registries');
 }
 
 @Resolver()

@@ -1,6 +1,7 @@
 import { checkWebhookRule, HangarError, parseLabelSelector, webhookReceiverSchema, webhookRuleSchema, type WebhookRule as CoreWebhookRule } from '@hangar/core';
 import { readJob } from '@hangar/jobs';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { requireRole } from '../auth/roles.js';
 import type { HangarContext } from '../context.js';
 import { checkWebhookSecret, generateWebhookSecret, type WebhookReceiverView } from '../webhooks/receiver-store.js';
 import type { WebhookRuleView } from '../webhooks/rule-store.js';
@@ -31,7 +32,7 @@ import {
 } from './webhook.type.js';
 
 function requireAdmin({ principal }: HangarContext): void {
-  if (principal.role !== 'admin') throw new HangarError('BAD_REQUEST', 'webhook receivers, rules and deliveries are for admins');
+  requireRole(principal, 'admin', 'webhook receivers, rules and deliveries');
 }
 
 function receiverOf(view: WebhookReceiverView): WebhookReceiver {

@@ -18,6 +18,7 @@ export const HANGAR_ERROR_CODES = [
   'REGISTRY_AUTH_FAILED',
   'REGISTRY_ERROR',
   'ABORTED',
+  'FORBIDDEN',
   'INTERNAL',
 ] as const;
 

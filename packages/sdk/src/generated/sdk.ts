@@ -32,6 +32,9 @@ export function getSdk<C>(requester: Requester<C>) {
     copyImage(variables: Operations.CopyImageMutationVariables, options?: C): Promise<Operations.CopyImageMutation> {
       return requester<Operations.CopyImageMutation, Operations.CopyImageMutationVariables>(Operations.CopyImageDocument, variables, options) as Promise<Operations.CopyImageMutation>;
     },
+    createToken(variables: Operations.CreateTokenMutationVariables, options?: C): Promise<Operations.CreateTokenMutation> {
+      return requester<Operations.CreateTokenMutation, Operations.CreateTokenMutationVariables>(Operations.CreateTokenDocument, variables, options) as Promise<Operations.CreateTokenMutation>;
+    },
     diskUsage(variables?: Operations.DiskUsageQueryVariables, options?: C): Promise<Operations.DiskUsageQuery> {
       return requester<Operations.DiskUsageQuery, Operations.DiskUsageQueryVariables>(Operations.DiskUsageDocument, variables, options) as Promise<Operations.DiskUsageQuery>;
     },
@@ -119,6 +122,9 @@ export function getSdk<C>(requester: Requester<C>) {
     retryJob(variables: Operations.RetryJobMutationVariables, options?: C): Promise<Operations.RetryJobMutation> {
       return requester<Operations.RetryJobMutation, Operations.RetryJobMutationVariables>(Operations.RetryJobDocument, variables, options) as Promise<Operations.RetryJobMutation>;
     },
+    revokeToken(variables: Operations.RevokeTokenMutationVariables, options?: C): Promise<Operations.RevokeTokenMutation> {
+      return requester<Operations.RevokeTokenMutation, Operations.RevokeTokenMutationVariables>(Operations.RevokeTokenDocument, variables, options) as Promise<Operations.RevokeTokenMutation>;
+    },
     searchImages(variables: Operations.SearchImagesQueryVariables, options?: C): Promise<Operations.SearchImagesQuery> {
       return requester<Operations.SearchImagesQuery, Operations.SearchImagesQueryVariables>(Operations.SearchImagesDocument, variables, options) as Promise<Operations.SearchImagesQuery>;
     },
@@ -127,6 +133,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     testRegistryLogin(variables: Operations.TestRegistryLoginMutationVariables, options?: C): Promise<Operations.TestRegistryLoginMutation> {
       return requester<Operations.TestRegistryLoginMutation, Operations.TestRegistryLoginMutationVariables>(Operations.TestRegistryLoginDocument, variables, options) as Promise<Operations.TestRegistryLoginMutation>;
+    },
+    tokens(variables?: Operations.TokensQueryVariables, options?: C): Promise<Operations.TokensQuery> {
+      return requester<Operations.TokensQuery, Operations.TokensQueryVariables>(Operations.TokensDocument, variables, options) as Promise<Operations.TokensQuery>;
     },
     webhookDeliveries(variables?: Operations.WebhookDeliveriesQueryVariables, options?: C): Promise<Operations.WebhookDeliveriesQuery> {
       return requester<Operations.WebhookDeliveriesQuery, Operations.WebhookDeliveriesQueryVariables>(Operations.WebhookDeliveriesDocument, variables, options) as Promise<Operations.WebhookDeliveriesQuery>;

@@ -1,0 +1,141 @@
+// Token roles end to end: an admin makes viewer and operator tokens through the SDK; each can do what its role
+// allows and gets FORBIDDEN (GraphQL) or 403 (REST) for the rest, with nothing changed on the engines; revoked
+// tokens stop working at once. Its own Redis database, so the admin tokens of other test files do not count.
+import { randomBytes } from 'node:crypto';
+import { createHangarClient, HangarError, type HangarClient } from '@hangar/sdk';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Sandbox } from '../sandbox/index.js';
+import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+
+const info = inject('sandbox');
+const sandbox = Sandbox.attach(info);
+const run = randomBytes(3).toString('hex');
+
+let hangar: TestHangar;
+const clients: HangarClient[] = [];
+
+function clientFor(token: string): HangarClient {
+  const client = createHangarClient({ url: hangar.url, token, subscriptionRetryAttempts: 0 });
+  clients.push(client);
+  return client;
+}
+
+async function failure(promise: Promise<unknown>): Promise<HangarError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HangarError);
+  return error as HangarError;
+}
+
+beforeAll(async () => {
+  hangar = await startTestHangar(info, { redis: { url: `${info.redisUrl}/3` }, hosts: [sandboxHost(info, 'alpha')] });
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await hangar?.stop();
+});
+
+describe('token roles', () => {
+  let viewerToken: string;
+  let viewerId: string;
+  let operatorToken: string;
+
+  it('an admin makes tokens; the list shows IDs, names and roles, never a token', async () => {
+    const viewer = await hangar.sdk.createToken({ input: { name: `viewer-${run}`, role: 'VIEWER' } });
+    const operator = await hangar.sdk.createToken({ input: { name: `operator-${run}`, role: 'OPERATOR' } });
+    expect(viewer.createToken.userErrors).toEqual([]);
+    expect(viewer.createToken.token).toMatch(/^hgr_/);
+    expect(viewer.createToken.apiToken).toMatchObject({ name: `viewer-${run}`, role: 'VIEWER', createdBy: 'admin (HANGAR_ADMIN_TOKEN)' });
+    viewerToken = viewer.createToken.token!;
+    viewerId = viewer.createToken.apiToken!.id;
+    operatorToken = operator.createToken.token!;
+
+    const { tokens } = await hangar.sdk.tokens();
+    expect(tokens.map((token) => [token.name, token.role])).toEqual([
+      ['admin (HANGAR_ADMIN_TOKEN)', 'ADMIN'],
+      [`viewer-${run}`, 'VIEWER'],
+      [`operator-${run}`, 'OPERATOR'],
+    ]);
+    const listed = JSON.stringify(tokens);
+    for (const secret of [viewerToken, operatorToken, hangar.token]) expect(listed).not.toContain(secret);
+    expect(tokens.find((token) => token.role === 'VIEWER')!.id).toBe(viewerId);
+
+    const blank = await hangar.sdk.createToken({ input: { name: '  ', role: 'VIEWER' } });
+    expect(blank.createToken).toMatchObject({ token: null, userErrors: [{ code: 'BAD_REQUEST', field: ['input', 'name'] }] });
+  });
+
+  it('a viewer reads, and gets FORBIDDEN for every change, with nothing changed', async () => {
+    const viewer = clientFor(viewerToken);
+    const { hosts } = await viewer.hosts();
+    expect(hosts.map((host) => host.name)).toEqual(['alpha']);
+    const { host } = await viewer.hostImages({ host: 'alpha', filter: { reference: [info.seed.baseRef] } });
+    expect(host!.images.nodes.length).toBe(1);
+
+    const tag = await failure(viewer.tagImage({ input: { host: 'alpha', source: info.seed.baseRef, target: `auth-${run}/viewer:1` } }));
+    expect(tag.code).toBe('FORBIDDEN');
+    expect(tag.message).toBe(`tagImage needs the operator role; this token ("viewer-${run}") has the viewer role`);
+    const { stdout } = await sandbox.docker('alpha', ['image', 'ls', '-q', `auth-${run}/viewer`]);
+    expect(stdout.trim()).toBe('');
+
+    expect((await failure(viewer.pullImage({ input: { ref: `${info.registry.host}/nothing:1`, hosts: ['alpha'] } }))).code).toBe('FORBIDDEN');
+    expect((await failure(viewer.removeImages({ input: { hosts: ['alpha'], refs: [info.seed.baseRef] } }))).code).toBe('FORBIDDEN');
+    expect((await failure(viewer.auditLog({ first: 1 }))).code).toBe('FORBIDDEN');
+    expect((await failure(viewer.tokens())).code).toBe('FORBIDDEN');
+
+    // REST: an export is a read; load and import change the host (403); a build context feeds a build (403).
+    const archive = await viewer.archives.exportImages({ host: 'alpha', refs: [info.seed.baseRef] });
+    await archive.cancel();
+    const load = await failure(viewer.archives.loadImages({ host: 'alpha', archive: new Uint8Array(1024) }));
+    expect([load.code, load.status]).toEqual(['FORBIDDEN', 403]);
+    const upload = await failure(viewer.archives.uploadBuildContext({ context: new Uint8Array(1024) }));
+    expect([upload.code, upload.status]).toEqual(['FORBIDDEN', 403]);
+  });
+
+  it('an operator changes images, and gets FORBIDDEN for admin work', async () => {
+    const operator = clientFor(operatorToken);
+    const target = `auth-${run}/operator:1`;
+    const tagged = await operator.tagImage({ input: { host: 'alpha', source: info.seed.baseRef, target } });
+    expect(tagged.tagImage.userErrors).toEqual([]);
+    expect((await sandbox.docker('alpha', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', target])).stdout.trim()).toBe(target);
+    const removed = await operator.removeImages({ input: { hosts: ['alpha'], refs: [target] } });
+    expect(removed.removeImages.results[0]!.untagged).toEqual([target]);
+
+    for (const attempt of [
+      operator.addRegistry({ input: { name: `r-${run}`, url: 'http://127.0.0.1:9' } }),
+      operator.createToken({ input: { name: 'sneaky', role: 'ADMIN' } }),
+      operator.revokeToken({ id: viewerId }),
+      operator.webhookRules(),
+      operator.auditLog({ first: 1 }),
+    ]) {
+      const error = await failure(attempt);
+      expect(error.code).toBe('FORBIDDEN');
+      expect(error.message).toContain('needs the admin role');
+    }
+  });
+
+  it('a revoked token is refused at once; unknown IDs and the last admin token are user errors', async () => {
+    const viewer = clientFor(viewerToken);
+    await viewer.hosts();
+    const revoked = await hangar.sdk.revokeToken({ id: viewerId });
+    expect(revoked.revokeToken).toMatchObject({ revoked: { id: viewerId, name: `viewer-${run}` }, userErrors: [] });
+    const refused = await failure(viewer.hosts());
+    expect([refused.code, refused.status]).toEqual(['UNAUTHENTICATED', 401]);
+
+    expect((await hangar.sdk.revokeToken({ id: '000000000000' })).revokeToken.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
+    const { tokens } = await hangar.sdk.tokens();
+    const admin = tokens.find((token) => token.role === 'ADMIN')!;
+    expect((await hangar.sdk.revokeToken({ id: admin.id })).revokeToken.userErrors).toMatchObject([{ code: 'CONFLICT' }]);
+    await hangar.sdk.hosts();
+
+    // The audit trail names the tokens made and revoked, never a token.
+    const { auditLog } = await hangar.sdk.auditLog({ first: 20 });
+    const actions = auditLog.nodes.map((entry) => entry.action);
+    expect(actions).toContain('createToken');
+    expect(actions).toContain('revokeToken');
+    const audit = JSON.stringify(auditLog);
+    for (const secret of [viewerToken, operatorToken]) expect(audit).not.toContain(secret);
+  });
+});
