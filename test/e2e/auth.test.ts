@@ -84,6 +84,7 @@ describe('token roles', () => {
     expect((await failure(viewer.removeImages({ input: { hosts: ['alpha'], refs: [info.seed.baseRef] } }))).code).toBe('FORBIDDEN');
     expect((await failure(viewer.auditLog({ first: 1 }))).code).toBe('FORBIDDEN');
     expect((await failure(viewer.tokens())).code).toBe('FORBIDDEN');
+    expect((await failure(viewer.testRegistryLogin({ name: 'nope' }))).code).toBe('FORBIDDEN');
 
     // REST: an export is a read; load and import change the host (403); a build context feeds a build (403).
     const archive = await viewer.archives.exportImages({ host: 'alpha', refs: [info.seed.baseRef] });

@@ -530,7 +530,7 @@ describe('connection, flags and errors', () => {
     expect(args.code).toBe(1);
     const template = await hangarCli(['image', 'ls', '-H', ENGINE, '--format', '{{.Nope}}']);
     expect(template.stderr).toBe('Error: template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.imageContext\n');
-    const commands = [[], ['image', 'ls'], ['rmi'], ['history'], ['system', 'df'], ['host', 'ls'], ['import']];
+    const commands = [[], ['image', 'ls'], ['rmi'], ['history'], ['system', 'df'], ['host', 'ls'], ['import'], ['build'], ['image', 'copy']];
     const helps = await Promise.all(commands.map((command) => hangarCli([...command, '--help'])));
     helps.forEach((help, i) => {
       expect([commands[i]!.join(' '), help.code, help.stdout.split('\n')[0]]).toEqual([commands[i]!.join(' '), 0, expect.stringMatching(/^Usage: hangar/)]);

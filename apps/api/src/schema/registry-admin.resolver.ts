@@ -1,5 +1,5 @@
 import { HangarError, registryConfigSchema } from '@hangar/core';
-import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { requireRole } from '../auth/roles.js';
 import type { HangarContext } from '../context.js';
 import { Registry, RegistryKind } from './registry.type.js';
@@ -85,7 +85,8 @@ export class RegistryAdminResolver {
     return payload;
   }
 
-  @Mutation(() => RegistryLoginPayload, { description: 'Checks that a registry accepts its credentials (GET /v2/ with them).' })
+  @Authorized('operator')
+  @Mutation(() => RegistryLoginPayload, { description: 'Checks that a registry accepts its credentials (GET /v2/ with them). Operators and admins.' })
   async testRegistryLogin(@Ctx() context: HangarContext, @Arg('name', () => String, { description: 'The registry’s name.' }) name: string): Promise<RegistryLoginPayload> {
     const payload = Object.assign(new RegistryLoginPayload(), { ok: false, userErrors: [] as UserError[] });
     try {
