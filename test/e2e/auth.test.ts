@@ -30,7 +30,7 @@ async function failure(promise: Promise<unknown>): Promise<HangarError> {
 }
 
 beforeAll(async () => {
-  hangar = await startTestHangar(info, { redis: { url: `${info.redisUrl}/3` }, hosts: [sandboxHost(info, 'alpha')] });
+  hangar = await startTestHangar(info, { redis: { url: `${info.redisUrl}/3` }, hosts: [sandboxHost(info, 'alpha'), sandboxHost(info, 'beta'), sandboxHost(info, 'gamma')] });
 });
 
 afterAll(async () => {
@@ -70,7 +70,7 @@ describe('token roles', () => {
   it('a viewer reads, and gets FORBIDDEN for every change, with nothing changed', async () => {
     const viewer = clientFor(viewerToken);
     const { hosts } = await viewer.hosts();
-    expect(hosts.map((host) => host.name)).toEqual(['alpha']);
+    expect(hosts.map((host) => host.name)).toEqual(['alpha', 'beta', 'gamma']);
     const { host } = await viewer.hostImages({ host: 'alpha', filter: { reference: [info.seed.baseRef] } });
     expect(host!.images.nodes.length).toBe(1);
 
@@ -138,5 +138,62 @@ describe('token roles', () => {
     expect(actions).toContain('revokeToken');
     const audit = JSON.stringify(auditLog);
     for (const secret of [viewerToken, operatorToken]) expect(audit).not.toContain(secret);
+  });
+
+  it('a token limited to some hosts sees and acts on only them, and only their jobs', async () => {
+    const made = await hangar.sdk.createToken({ input: { name: `beta-only-${run}`, role: 'OPERATOR', hosts: { names: ['beta'] } } });
+    expect(made.createToken.userErrors).toEqual([]);
+    expect(made.createToken.apiToken!.scope).toEqual({ names: ['beta'], labels: [] });
+    const scoped = clientFor(made.createToken.token!);
+
+    expect((await scoped.hosts()).hosts.map((host) => host.name)).toEqual(['beta']);
+    expect((await scoped.host({ name: 'alpha' })).host).toBeNull();
+    expect((await scoped.hostImages({ host: 'alpha' })).host).toBeNull();
+    const fleet = await scoped.fleetImages({ first: 1000 });
+    expect(new Set(fleet.images.nodes.map((image) => image.hostName))).toEqual(new Set(['beta']));
+    const asked = await scoped.fleetImages({ hosts: ['alpha', 'beta'], first: 1000 });
+    expect(asked.images.hostErrors).toMatchObject([{ host: 'alpha', code: 'HOST_NOT_FOUND' }]);
+    expect(new Set(asked.images.nodes.map((image) => image.hostName))).toEqual(new Set(['beta']));
+
+    const tag = await scoped.tagImage({ input: { host: 'alpha', source: info.seed.baseRef, target: `auth-${run}/scoped:1` } });
+    expect(tag.tagImage.userErrors).toMatchObject([{ code: 'HOST_NOT_FOUND' }]);
+    expect((await sandbox.docker('alpha', ['image', 'ls', '-q', `auth-${run}/scoped`])).stdout.trim()).toBe('');
+    const pull = await scoped.pullImage({ input: { ref: `${info.registry.host}/nothing:1`, hosts: ['alpha'] } });
+    expect(pull.pullImage).toMatchObject({ jobs: [], userErrors: [{ code: 'HOST_NOT_FOUND', host: 'alpha' }] });
+
+    // A job on alpha (the admin's) does not exist for it; one on beta does.
+    const built = await hangar.sdk.run.build({ hosts: ['alpha', 'beta'], dockerfile: `FROM ${info.seed.baseRef}\nLABEL scoped=${run}\n`, tags: [`auth-${run}/built:1`] });
+    const finals = await built.done();
+    const onAlpha = finals.find((job) => job.host === 'alpha')!;
+    const onBeta = finals.find((job) => job.host === 'beta')!;
+    expect((await scoped.job({ id: onAlpha.id })).job).toBeNull();
+    expect((await scoped.job({ id: onBeta.id })).job?.state).toBe('COMPLETED');
+    expect((await scoped.retryJob({ id: onAlpha.id })).retryJob.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
+    const listed = await scoped.jobs({ filter: { batchId: built.batchId }, first: 10 });
+    expect(listed.jobs.nodes.map((job) => job.host)).toEqual(['beta']);
+    const follow = async () => {
+      for await (const update of scoped.jobUpdated({ id: onAlpha.id })) return update;
+      return undefined;
+    };
+    await expect(follow()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // REST: alpha is not there (404, as an unknown host); beta is.
+    const hidden = await failure(scoped.archives.exportImages({ host: 'alpha', refs: [info.seed.baseRef] }));
+    expect([hidden.code, hidden.status]).toEqual(['HOST_NOT_FOUND', 404]);
+    await (await scoped.archives.exportImages({ host: 'beta', refs: [info.seed.baseRef] })).cancel();
+  });
+
+  it('a scope by labels follows the hosts’ labels; admin tokens and unknown hosts cannot be scoped', async () => {
+    const web = await hangar.sdk.createToken({ input: { name: `web-${run}`, role: 'VIEWER', hosts: { labels: ['role=web'] } } });
+    const viewer = clientFor(web.createToken.token!);
+    // alpha and gamma carry role=web in the sandbox; beta is role=api.
+    expect((await viewer.hosts()).hosts.map((host) => host.name)).toEqual(['alpha', 'gamma']);
+
+    const admin = await hangar.sdk.createToken({ input: { name: 'scoped-admin', role: 'ADMIN', hosts: { names: ['alpha'] } } });
+    expect(admin.createToken).toMatchObject({ token: null, userErrors: [{ code: 'BAD_REQUEST', field: ['input', 'hosts', 'names'] }] });
+    const unknown = await hangar.sdk.createToken({ input: { name: 'nowhere', role: 'VIEWER', hosts: { names: ['delta'] } } });
+    expect(unknown.createToken).toMatchObject({ token: null, userErrors: [{ code: 'HOST_NOT_FOUND' }] });
+    const empty = await hangar.sdk.createToken({ input: { name: 'nothing', role: 'VIEWER', hosts: {} } });
+    expect(empty.createToken.userErrors).toMatchObject([{ code: 'BAD_REQUEST' }]);
   });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import { EngineReader, HostRegistry, RegistryDirectory, type HangarConfig } from '@hangar/core';
+import { EngineReader, HangarError, HostRegistry, RegistryDirectory, type HangarConfig } from '@hangar/core';
 import { CredentialStore, JobQueues, loadSecretKey, redisConnectionOptions } from '@hangar/jobs';
 import { startWorkerPool } from '@hangar/worker';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -16,7 +16,7 @@ import { JobEventsHub } from './jobs/job-events.js';
 import type { Redis } from 'ioredis';
 import { AuditLog } from './audit/audit-log.js';
 import { bearerAuth } from './auth/bearer-auth.js';
-import { requireRoleHttp } from './auth/roles.js';
+import { hostsFor, requireRoleHttp } from './auth/roles.js';
 import { TokenStore } from './auth/token-store.js';
 import type { HangarContext } from './context.js';
 import { archiveRoutes } from './http/archives.js';
@@ -114,9 +114,10 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     }
     const contextFor = (principal: Principal, signal?: AbortSignal): HangarContext => {
       let directory: Promise<RegistryDirectory> | undefined;
+      const visible = hostsFor(hosts, principal);
       return {
       principal,
-      hosts,
+      hosts: visible,
       config,
       registries: () => (directory ??= credentials.withSecrets().then((all) => new RegistryDirectory(all))),
       audit,
@@ -126,7 +127,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       credentials,
       webhooks,
       tokens,
-      reader: new EngineReader(hosts, signal),
+      reader: new EngineReader(visible, signal),
       };
     };
 
@@ -135,6 +136,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     const httpServer: Server = createServer(app);
     const schema = await buildHangarSchema();
     // Subscriptions: graphql-ws on the same path; the token goes in connection_init's `authorization`.
+    const formatError = makeFormatError(log);
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
     const ws = useServer<Record<string, unknown>, { principal?: Principal }>(
       {
@@ -148,13 +150,23 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
           return true;
         },
         context: (ctx) => contextFor(ctx.extra.principal!),
+        // Subscriptions' errors leave with an `extensions.code`, as queries' do (Apollo's formatError is HTTP only).
+        // Errors before execution are the document's (validation): their messages go out as they are.
+        onError: (_ctx, _id, _payload, errors) =>
+          errors.map((error) =>
+            error.originalError instanceof HangarError
+              ? formatError(error.toJSON(), error)
+              : { ...error.toJSON(), extensions: { ...error.extensions, code: typeof error.extensions?.code === 'string' ? error.extensions.code : 'GRAPHQL_VALIDATION_FAILED' } },
+          ),
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors?.length ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
       },
       wsServer,
     );
     const apollo = new ApolloServer<HangarContext>({
       schema,
       plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), engineCallsPlugin()],
-      formatError: makeFormatError(log),
+      formatError,
       includeStacktraceInErrorResponses: false,
       // main.ts handles signals and stops everything in order; Apollo must not race it.
       stopOnTerminationSignals: false,
@@ -183,6 +195,11 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     // Uploads change hosts (load, import) or feed builds: operators and admins; export is a read.
     app.use('/api/v1/build-contexts', bearerAuth(tokens), requireRoleHttp('operator', 'uploading a build context'));
     app.use(/^\/api\/v1\/hosts\/[^/]+\/images\/(load|import)$/, bearerAuth(tokens), requireRoleHttp('operator', 'loading or importing images'));
+    // A token limited to some hosts does not see the others: 404 HOST_NOT_FOUND, as for a host that does not exist.
+    app.use('/api/v1/hosts/:host', bearerAuth(tokens), (req: Request<{ host: string }>, res: Response, next: NextFunction) => {
+      if (hostsFor(hosts, req.principal!).has(req.params.host)) return next();
+      res.status(404).json({ errors: [{ message: `no host named "${req.params.host}"`, extensions: { code: 'HOST_NOT_FOUND' } }] });
+    });
     app.use('/api/v1', bearerAuth(tokens), buildContextRoutes({ redis, audit, maxBytes: 64 * 1024 * 1024 }));
     app.use('/api/v1', bearerAuth(tokens), archiveRoutes({ hosts, audit, config, log }));
     app.use((_req: Request, res: Response) => {

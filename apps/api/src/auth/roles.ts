@@ -1,4 +1,4 @@
-import { HangarError } from '@hangar/core';
+import { HangarError, parseLabelSelector, selectHosts, type HostRegistry } from '@hangar/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AuthChecker } from 'type-graphql';
@@ -49,4 +49,11 @@ export function requireRoleHttp(needed: Role, what: string) {
     const error = forbidden(principal ?? { name: 'unknown', role: 'viewer' }, needed, what);
     res.status(403).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
   };
+}
+
+/** The fleet as a principal sees it: every host, or only those its token's scope selects. */
+export function hostsFor(hosts: HostRegistry, principal: Principal): HostRegistry {
+  if (!principal.scope) return hosts;
+  const { hosts: names } = selectHosts(hosts.fleet(), { names: principal.scope.names, labels: principal.scope.labels.map(parseLabelSelector) });
+  return hosts.scoped(names);
 }

@@ -3,11 +3,30 @@ import type { Redis } from 'ioredis';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
+/** The hosts a token may see and act on: by name, by labels (`key=value` or `key`; all must match), or both (union). */
+export interface TokenScope {
+  names: string[];
+  labels: string[];
+}
+
 /** Who a bearer token speaks for. */
 export interface Principal {
   tokenId: string;
   name: string;
   role: Role;
+  /** Limits the token to some hosts; undefined: the whole fleet. */
+  scope?: TokenScope | undefined;
+}
+
+function parseScope(raw: string | undefined): TokenScope | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<TokenScope>;
+    return { names: Array.isArray(value.names) ? value.names.map(String) : [], labels: Array.isArray(value.labels) ? value.labels.map(String) : [] };
+  } catch {
+    // A scope that cannot be read must not widen the token: it sees no host.
+    return { names: [], labels: [] };
+  }
 }
 
 const TOKEN_PREFIX = 'hangar:auth:token:';
@@ -22,6 +41,7 @@ export interface TokenRecord {
   role: Role;
   createdAt: Date | undefined;
   createdBy: string | undefined;
+  scope: TokenScope | undefined;
 }
 const BOOTSTRAP_KEY = 'hangar:auth:admin-bootstrapped';
 const CACHE_MS = 5_000;
@@ -45,16 +65,22 @@ export class TokenStore {
 
   async add(token: string, principal: Omit<Principal, 'tokenId'>, createdBy?: string): Promise<Principal> {
     const hash = hashToken(token);
-    await this.redis.hset(TOKEN_KEY(hash), { name: principal.name, role: principal.role, createdAt: new Date().toISOString(), ...(createdBy ? { createdBy } : {}) });
+    await this.redis.hset(TOKEN_KEY(hash), {
+      name: principal.name,
+      role: principal.role,
+      createdAt: new Date().toISOString(),
+      ...(createdBy ? { createdBy } : {}),
+      ...(principal.scope ? { scope: JSON.stringify(principal.scope) } : {}),
+    });
     this.cache.delete(hash);
     return { tokenId: tokenIdOf(hash), ...principal };
   }
 
   /** A new random token with a name and role; the token is returned once and only its hash is kept. */
-  async create(name: string, role: Role, createdBy: string): Promise<{ token: string; record: TokenRecord }> {
+  async create(name: string, role: Role, createdBy: string, scope?: TokenScope): Promise<{ token: string; record: TokenRecord }> {
     const token = generateToken();
-    const principal = await this.add(token, { name, role }, createdBy);
-    return { token, record: { id: principal.tokenId, name, role, createdAt: new Date(), createdBy } };
+    const principal = await this.add(token, { name, role, scope }, createdBy);
+    return { token, record: { id: principal.tokenId, name, role, createdAt: new Date(), createdBy, scope } };
   }
 
   /** Every token (IDs, names, roles), oldest first. */
@@ -64,7 +90,14 @@ export class TokenStore {
       hashes.map(async (hash) => {
         const record = await this.redis.hgetall(TOKEN_KEY(hash));
         if (!record.role || !(['viewer', 'operator', 'admin'] as const).includes(record.role as Role)) return undefined;
-        return { id: tokenIdOf(hash), name: record.name ?? 'unnamed', role: record.role as Role, createdAt: record.createdAt ? new Date(record.createdAt) : undefined, createdBy: record.createdBy };
+        return {
+          id: tokenIdOf(hash),
+          name: record.name ?? 'unnamed',
+          role: record.role as Role,
+          createdAt: record.createdAt ? new Date(record.createdAt) : undefined,
+          createdBy: record.createdBy,
+          scope: parseScope(record.scope),
+        };
       }),
     );
     return records.filter((record): record is TokenRecord => Boolean(record)).sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1));
@@ -104,7 +137,7 @@ export class TokenStore {
     const role = record.role;
     const principal: Principal | undefined =
       role === 'admin' || role === 'operator' || role === 'viewer'
-        ? { tokenId: tokenIdOf(hash), name: record.name ?? 'unnamed', role }
+        ? { tokenId: tokenIdOf(hash), name: record.name ?? 'unnamed', role, scope: parseScope(record.scope) }
         : undefined;
     this.cache.set(hash, { principal, until: Date.now() + CACHE_MS });
     return principal;

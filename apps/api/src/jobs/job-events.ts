@@ -118,6 +118,9 @@ export class JobEventsHub {
       }
       if (done()) return;
       for await (const view of channel) {
+        // Only the jobs it started with (all of a batch's jobs exist when it is made; the others are outside the
+        // subscriber's token scope).
+        if (!states.has(view.id)) continue;
         states.set(view.id, view.state);
         yield view;
         if (done()) return;

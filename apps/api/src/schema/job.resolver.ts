@@ -13,7 +13,7 @@ import {
   watchImageEvents,
   type ImageEvent as CoreImageEvent,
 } from '@hangar/core';
-import { cancelJob, enqueueJob, jobLogs, listJobs, makeBatchId, readJob, retryJob, type JobKind as CoreJobKind, type JobView } from '@hangar/jobs';
+import { cancelJob, enqueueJob, parseJobId, jobLogs, listJobs, makeBatchId, readJob, retryJob, type JobKind as CoreJobKind, type JobView } from '@hangar/jobs';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Channel } from '../jobs/channel.js';
 import type { HangarContext } from '../context.js';
@@ -183,6 +183,7 @@ export class JobResolver {
   async cancelJob(@Ctx() context: HangarContext, @Arg('id', () => ID, { description: 'The job’s ID.' }) id: string): Promise<JobsPayload> {
     const payload = Object.assign(new JobsPayload(), { userErrors: [] as UserError[], jobs: [] as Job[] });
     try {
+      visibleJobHost(context, id);
       await cancelJob(context.queues, context.redis, id, context.principal.name);
       const view = await readJob(context.queues, context.redis, id);
       if (view) payload.jobs = [Job.from(view)];
@@ -198,6 +199,7 @@ export class JobResolver {
   async retryJob(@Ctx() context: HangarContext, @Arg('id', () => ID, { description: 'The job’s ID.' }) id: string): Promise<JobsPayload> {
     const payload = Object.assign(new JobsPayload(), { userErrors: [] as UserError[], jobs: [] as Job[] });
     try {
+      visibleJobHost(context, id);
       await retryJob(context.queues, context.redis, id);
       const view = await readJob(context.queues, context.redis, id);
       if (view) payload.jobs = [Job.from(view)];
@@ -211,7 +213,7 @@ export class JobResolver {
   @Query(() => Job, { nullable: true, description: 'One job by ID; null when there is none (finished jobs are kept for days).' })
   async job(@Ctx() context: HangarContext, @Arg('id', () => ID, { description: 'The job’s ID.' }) id: string): Promise<Job | null> {
     const view = await readJob(context.queues, context.redis, id);
-    return view ? Job.from(view) : null;
+    return view && context.hosts.has(view.host) ? Job.from(view) : null;
   }
 
   @Query(() => JobConnection, { description: 'Jobs, newest first, filtered by state, kind, host or batch.' })
@@ -244,6 +246,12 @@ export class JobResolver {
   }
 }
 
+/** A job on a host the caller's token does not see is, for that caller, no job at all. */
+function visibleJobHost(context: HangarContext, id: string): void {
+  const host = parseJobId(id)?.host;
+  if (host && !context.hosts.has(host)) throw new HangarError('NOT_FOUND', `no job ${id}`);
+}
+
 @Resolver()
 export class JobSubscriptionResolver {
   @Subscription(() => Job, {
@@ -251,7 +259,7 @@ export class JobSubscriptionResolver {
     subscribe: async ({ args, context }) => {
       const ctx = context as HangarContext;
       const view = await readJob(ctx.queues, ctx.redis, args.id as string);
-      if (!view) throw new HangarError('NOT_FOUND', `no job ${String(args.id)}`);
+      if (!view || !ctx.hosts.has(view.host)) throw new HangarError('NOT_FOUND', `no job ${String(args.id)}`);
       return ctx.jobEvents.job(view.id, view);
     },
   })

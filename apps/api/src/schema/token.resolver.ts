@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import type { TokenRecord } from '../auth/token-store.js';
+import type { TokenRecord, TokenScope } from '../auth/token-store.js';
+import { HostSelectorInput } from './job-inputs.js';
 import type { HangarContext } from '../context.js';
 import { DateTimeScalar } from './scalars.js';
 import { UserError } from './user-error.type.js';
@@ -20,6 +21,15 @@ registerEnumType(TokenRole, {
   },
 });
 
+@ObjectType({ description: 'The hosts a token is limited to: those named, and those carrying all the labels (union).' })
+export class TokenScopeType {
+  @Field(() => [String], { description: 'Host names.' })
+  names!: string[];
+
+  @Field(() => [String], { description: '`key=value` (or `key`) labels a host must all carry.' })
+  labels!: string[];
+}
+
 @ObjectType({ description: 'An API token as admins see it: never the token itself (only its hash is stored).' })
 export class ApiToken {
   @Field(() => ID, { description: 'The token’s ID: the first 12 hex digits of its SHA-256 hash (what the audit log names).' })
@@ -37,8 +47,15 @@ export class ApiToken {
   @Field(() => String, { nullable: true, description: 'The name of the token that made it; null for the bootstrap admin token.' })
   createdBy?: string;
 
+  @Field(() => TokenScopeType, { nullable: true, description: 'The hosts it is limited to; null: the whole fleet. Other hosts, and their jobs, do not exist for it.' })
+  scope?: TokenScopeType;
+
   static from(record: TokenRecord): ApiToken {
-    return Object.assign(new ApiToken(), { ...record, role: record.role as TokenRole });
+    return Object.assign(new ApiToken(), {
+      ...record,
+      role: record.role as TokenRole,
+      scope: record.scope ? Object.assign(new TokenScopeType(), record.scope) : undefined,
+    });
   }
 }
 
@@ -49,6 +66,9 @@ export class CreateTokenInput {
 
   @Field(() => TokenRole, { description: 'What it may do.' })
   role!: TokenRole;
+
+  @Field(() => HostSelectorInput, { nullable: true, description: 'Limit it to these hosts (names, and labels a host must all carry); the whole fleet when left out. Not for admin tokens.' })
+  hosts?: HostSelectorInput;
 }
 
 @ObjectType({ description: 'The result of createToken.' })
@@ -87,8 +107,19 @@ export class TokenResolver {
     if (name.length < 1 || name.length > 100) {
       return Object.assign(new CreateTokenPayload(), { userErrors: [UserError.of('BAD_REQUEST', 'name: 1 to 100 characters', { field: ['input', 'name'] })] });
     }
-    const { token, record } = await context.tokens.create(name, input.role, context.principal.name);
-    await context.audit.record(context.principal, { action: 'createToken', hosts: [], target: { id: record.id, name, role: input.role }, outcome: 'ok', detail: undefined });
+    let scope: TokenScope | undefined;
+    if (input.hosts) {
+      scope = { names: [...new Set(input.hosts.names ?? [])], labels: [...new Set(input.hosts.labels ?? [])] };
+      const fail = (code: string, message: string, field: string) => Object.assign(new CreateTokenPayload(), { userErrors: [UserError.of(code, message, { field: ['input', 'hosts', field] })] });
+      if (input.role === TokenRole.ADMIN) return fail('BAD_REQUEST', 'admin tokens are for the whole fleet: leave hosts out, or choose another role', 'names');
+      if (scope.names.length === 0 && scope.labels.length === 0) return fail('BAD_REQUEST', 'name hosts or labels, or leave hosts out for the whole fleet', 'names');
+      const unknown = scope.names.find((host) => !context.hosts.has(host));
+      if (unknown) return fail('HOST_NOT_FOUND', `no host named "${unknown}"`, 'names');
+      const badLabel = scope.labels.find((label) => label.startsWith('=') || label.trim() === '');
+      if (badLabel !== undefined) return fail('BAD_REQUEST', `label "${badLabel}": use key=value or key`, 'labels');
+    }
+    const { token, record } = await context.tokens.create(name, input.role, context.principal.name, scope);
+    await context.audit.record(context.principal, { action: 'createToken', hosts: scope?.names ?? [], target: { id: record.id, name, role: input.role, scope }, outcome: 'ok', detail: undefined });
     return Object.assign(new CreateTokenPayload(), { token, apiToken: ApiToken.from(record), userErrors: [] });
   }
 

@@ -43,7 +43,7 @@ interface Entry {
 
 /** The fleet: every configured host, its engine client, and its health, checked in the background and on demand. */
 export class HostRegistry {
-  private readonly entries = new Map<string, Entry>();
+  private entries = new Map<string, Entry>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -82,6 +82,21 @@ export class HostRegistry {
 
   names(): string[] {
     return [...this.entries.keys()];
+  }
+
+  /**
+   * The fleet as a token limited to `names` sees it: the same hosts (states, clients, shared health checks), the
+   * others unknown (HOST_NOT_FOUND, absent from every list). A view: it is never started or stopped itself.
+   */
+  scoped(names: readonly string[]): HostRegistry {
+    const view = Object.create(this) as HostRegistry;
+    view.entries = new Map([...this.entries].filter(([name]) => names.includes(name)));
+    return view;
+  }
+
+  /** Each host's name and labels, for selecting hosts by label. */
+  fleet(): { name: string; labels: Readonly<Record<string, string>> }[] {
+    return [...this.entries.values()].map((entry) => ({ name: entry.config.name, labels: entry.config.labels }));
   }
 
   has(name: string): boolean {
