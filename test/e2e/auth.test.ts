@@ -1,6 +1,7 @@
 // Token roles end to end: an admin makes viewer and operator tokens through the SDK; each can do what its role
 // allows and gets FORBIDDEN (GraphQL) or 403 (REST) for the rest, with nothing changed on the engines; revoked
-// tokens stop working at once. Its own Redis database, so the admin tokens of other test files do not count.
+// tokens stop working at once. Its own Redis database (5; jobs.test uses 2 and 3), so the admin tokens of other
+// test files do not count.
 import { randomBytes } from 'node:crypto';
 import { createHangarClient, HangarError, type HangarClient } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -30,7 +31,7 @@ async function failure(promise: Promise<unknown>): Promise<HangarError> {
 }
 
 beforeAll(async () => {
-  hangar = await startTestHangar(info, { redis: { url: `${info.redisUrl}/3` }, hosts: [sandboxHost(info, 'alpha'), sandboxHost(info, 'beta'), sandboxHost(info, 'gamma')] });
+  hangar = await startTestHangar(info, { redis: { url: `${info.redisUrl}/5` }, hosts: [sandboxHost(info, 'alpha'), sandboxHost(info, 'beta'), sandboxHost(info, 'gamma')] });
 });
 
 afterAll(async () => {

@@ -69,6 +69,15 @@ describe('HTTP surface', () => {
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
+
+  it('refuses an operation nested deeper than the limit before it runs', async () => {
+    // Raw, as above: the schema has no cycle a valid query could nest 13 deep through, so the fields are made up.
+    const deep = `{ hosts ${'{ a '.repeat(12)}${'}'.repeat(12)} }`;
+    const result = await graphql(hangar.url, hangar.token, deep);
+    expect(result.status).toBe(400);
+    expect(result.errors?.map((error) => error.extensions?.code)).toContain('QUERY_TOO_DEEP');
+    expect(result.errors?.find((error) => error.extensions?.code === 'QUERY_TOO_DEEP')?.message).toBe('the operation nests fields 13 deep; the limit is 12');
+  });
 });
 
 describe('hosts', () => {

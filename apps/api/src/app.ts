@@ -8,6 +8,7 @@ import { EngineReader, HangarError, HostRegistry, RegistryDirectory, type Hangar
 import { CredentialStore, JobQueues, loadSecretKey, redisConnectionOptions } from '@hangar/jobs';
 import { startWorkerPool } from '@hangar/worker';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
@@ -28,6 +29,7 @@ import { buildHangarSchema } from './schema/build-schema.js';
 import { engineCallsPlugin } from './plugins/engine-calls.js';
 import { startWebhooks } from './webhooks/webhooks.js';
 import { makeFormatError } from './schema/format-error.js';
+import { depthLimit } from './plugins/depth-limit.js';
 
 export interface StartHangarOptions {
   /** Where log lines go (default: stderr with a timestamp). */
@@ -150,6 +152,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
           return true;
         },
         context: (ctx) => contextFor(ctx.extra.principal!),
+        validate: (schema_, document) => validate(schema_, document, [...specifiedRules, depthLimit()]),
         // Subscriptions' errors leave with an `extensions.code`, as queries' do (Apollo's formatError is HTTP only).
         // Errors before execution are the document's (validation): their messages go out as they are.
         onError: (_ctx, _id, _payload, errors) =>
@@ -167,6 +170,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       schema,
       plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), engineCallsPlugin()],
       formatError,
+      validationRules: [depthLimit()],
       includeStacktraceInErrorResponses: false,
       // main.ts handles signals and stops everything in order; Apollo must not race it.
       stopOnTerminationSignals: false,

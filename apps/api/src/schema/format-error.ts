@@ -17,6 +17,14 @@ export function makeFormatError(log: (line: string) => void) {
         extensions: { code: original.code, ...(original.host ? { host: original.host } : {}) },
       };
     }
+    // Apollo gives every validation error GRAPHQL_VALIDATION_FAILED; a rule of ours that names its own code
+    // (QUERY_TOO_DEEP) keeps it.
+    // (Duck-typed: graphql may be loaded twice, as ESM and CommonJS, so instanceof cannot be trusted here.)
+    const ruleCode = (error as { originalError?: { extensions?: { code?: unknown } } } | undefined)?.originalError?.extensions?.code;
+    if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && typeof ruleCode === 'string' && ruleCode !== 'GRAPHQL_VALIDATION_FAILED') {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions: { ...extensions, code: ruleCode } };
+    }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
