@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuditLog, type AuditEntry } from '../../apps/api/src/audit/audit-log.js';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+import { sdkFailure } from './support/errors.js';
 
 const info = inject('sandbox');
 const sandbox = Sandbox.attach(info);
@@ -95,12 +96,7 @@ async function lastJson(client: ReturnType<typeof observed>): Promise<Json> {
 
 /** The HangarError a call must fail with, with the HTTP status and the JSON body it came from. */
 async function refusal(client: ReturnType<typeof observed>, promise: Promise<unknown>, status: number): Promise<{ error: HangarError; body: Json }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HangarError);
-  const failure = error as HangarError;
+  const failure = await sdkFailure(promise);
   expect(failure.status).toBe(status);
   expect(client.last().status).toBe(status);
   const body = await lastJson(client);

@@ -3,10 +3,11 @@
 // tokens stop working at once. Its own Redis database (5; jobs.test uses 2 and 3), so the admin tokens of other
 // test files do not count.
 import { randomBytes } from 'node:crypto';
-import { createHangarClient, HangarError, type HangarClient } from '@hangar/sdk';
+import { createHangarClient, type HangarClient } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox } from '../sandbox/index.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+import { sdkFailure } from './support/errors.js';
 
 const info = inject('sandbox');
 const sandbox = Sandbox.attach(info);
@@ -21,14 +22,6 @@ function clientFor(token: string): HangarClient {
   return client;
 }
 
-async function failure(promise: Promise<unknown>): Promise<HangarError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HangarError);
-  return error as HangarError;
-}
 
 beforeAll(async () => {
   hangar = await startTestHangar(info, { redis: { url: `${info.redisUrl}/5` }, hosts: [sandboxHost(info, 'alpha'), sandboxHost(info, 'beta'), sandboxHost(info, 'gamma')] });
@@ -75,24 +68,24 @@ describe('token roles', () => {
     const { host } = await viewer.hostImages({ host: 'alpha', filter: { reference: [info.seed.baseRef] } });
     expect(host!.images.nodes.length).toBe(1);
 
-    const tag = await failure(viewer.tagImage({ input: { host: 'alpha', source: info.seed.baseRef, target: `auth-${run}/viewer:1` } }));
+    const tag = await sdkFailure(viewer.tagImage({ input: { host: 'alpha', source: info.seed.baseRef, target: `auth-${run}/viewer:1` } }));
     expect(tag.code).toBe('FORBIDDEN');
     expect(tag.message).toBe(`tagImage needs the operator role; this token ("viewer-${run}") has the viewer role`);
     const { stdout } = await sandbox.docker('alpha', ['image', 'ls', '-q', `auth-${run}/viewer`]);
     expect(stdout.trim()).toBe('');
 
-    expect((await failure(viewer.pullImage({ input: { ref: `${info.registry.host}/nothing:1`, hosts: ['alpha'] } }))).code).toBe('FORBIDDEN');
-    expect((await failure(viewer.removeImages({ input: { hosts: ['alpha'], refs: [info.seed.baseRef] } }))).code).toBe('FORBIDDEN');
-    expect((await failure(viewer.auditLog({ first: 1 }))).code).toBe('FORBIDDEN');
-    expect((await failure(viewer.tokens())).code).toBe('FORBIDDEN');
-    expect((await failure(viewer.testRegistryLogin({ name: 'nope' }))).code).toBe('FORBIDDEN');
+    expect((await sdkFailure(viewer.pullImage({ input: { ref: `${info.registry.host}/nothing:1`, hosts: ['alpha'] } }))).code).toBe('FORBIDDEN');
+    expect((await sdkFailure(viewer.removeImages({ input: { hosts: ['alpha'], refs: [info.seed.baseRef] } }))).code).toBe('FORBIDDEN');
+    expect((await sdkFailure(viewer.auditLog({ first: 1 }))).code).toBe('FORBIDDEN');
+    expect((await sdkFailure(viewer.tokens())).code).toBe('FORBIDDEN');
+    expect((await sdkFailure(viewer.testRegistryLogin({ name: 'nope' }))).code).toBe('FORBIDDEN');
 
     // REST: an export is a read; load and import change the host (403); a build context feeds a build (403).
     const archive = await viewer.archives.exportImages({ host: 'alpha', refs: [info.seed.baseRef] });
     await archive.cancel();
-    const load = await failure(viewer.archives.loadImages({ host: 'alpha', archive: new Uint8Array(1024) }));
+    const load = await sdkFailure(viewer.archives.loadImages({ host: 'alpha', archive: new Uint8Array(1024) }));
     expect([load.code, load.status]).toEqual(['FORBIDDEN', 403]);
-    const upload = await failure(viewer.archives.uploadBuildContext({ context: new Uint8Array(1024) }));
+    const upload = await sdkFailure(viewer.archives.uploadBuildContext({ context: new Uint8Array(1024) }));
     expect([upload.code, upload.status]).toEqual(['FORBIDDEN', 403]);
   });
 
@@ -112,7 +105,7 @@ describe('token roles', () => {
       operator.webhookRules(),
       operator.auditLog({ first: 1 }),
     ]) {
-      const error = await failure(attempt);
+      const error = await sdkFailure(attempt);
       expect(error.code).toBe('FORBIDDEN');
       expect(error.message).toContain('needs the admin role');
     }
@@ -123,7 +116,7 @@ describe('token roles', () => {
     await viewer.hosts();
     const revoked = await hangar.sdk.revokeToken({ id: viewerId });
     expect(revoked.revokeToken).toMatchObject({ revoked: { id: viewerId, name: `viewer-${run}` }, userErrors: [] });
-    const refused = await failure(viewer.hosts());
+    const refused = await sdkFailure(viewer.hosts());
     expect([refused.code, refused.status]).toEqual(['UNAUTHENTICATED', 401]);
 
     expect((await hangar.sdk.revokeToken({ id: '000000000000' })).revokeToken.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
@@ -179,7 +172,7 @@ describe('token roles', () => {
     await expect(follow()).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     // REST: alpha is not there (404, as an unknown host); beta is.
-    const hidden = await failure(scoped.archives.exportImages({ host: 'alpha', refs: [info.seed.baseRef] }));
+    const hidden = await sdkFailure(scoped.archives.exportImages({ host: 'alpha', refs: [info.seed.baseRef] }));
     expect([hidden.code, hidden.status]).toEqual(['HOST_NOT_FOUND', 404]);
     await (await scoped.archives.exportImages({ host: 'beta', refs: [info.seed.baseRef] })).cancel();
   });

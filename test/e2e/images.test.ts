@@ -1,4 +1,4 @@
-import { allNodes, HangarError, type DiskUsageFieldsFragment, type ImageFilterInput, type ImageSummaryFragment } from '@hangar/sdk';
+import { allNodes, type DiskUsageFieldsFragment, type ImageFilterInput, type ImageSummaryFragment } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
 import { dockerImageRows, dockerJsonLines, sortRows } from './support/docker-cli.js';
@@ -6,6 +6,7 @@ import { humanSize, humanSize4, rfc3339Seconds } from './support/docker-format.j
 import { graphql, query } from './support/graphql.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { dockerRowsOf } from './support/image-rows.js';
+import { sdkFailure } from './support/errors.js';
 
 const info = inject('sandbox');
 const sandbox = Sandbox.attach(info);
@@ -32,15 +33,6 @@ async function hostImages(host: EngineName, args: { filter?: Filter; all?: boole
   return data.host!.images.nodes;
 }
 
-/** The error a call rejected with (the test fails if it did not reject, or with something else). */
-async function rejection(call: Promise<unknown>): Promise<HangarError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HangarError);
-  return error as HangarError;
-}
 
 function expectNewestFirst(images: ImageSummaryFragment[]): void {
   const times = images.map((image) => new Date(image.created).getTime());
@@ -252,7 +244,7 @@ describe('image(ref): inspect by any reference', () => {
     const prefix = shared![0];
     const matching = ids.filter((id) => id.startsWith(prefix));
     expect(matching.length).toBeGreaterThan(1);
-    const error = await rejection(hangar.sdk.imageInspect({ host: 'alpha', ref: prefix }));
+    const error = await sdkFailure(hangar.sdk.imageInspect({ host: 'alpha', ref: prefix }));
     expect(error.data).toMatchObject({ host: { name: 'alpha', image: null } });
     expect(error.code).toBe('AMBIGUOUS_REFERENCE');
     expect(error.errors[0]?.extensions?.code).toBe('AMBIGUOUS_REFERENCE');
@@ -261,7 +253,7 @@ describe('image(ref): inspect by any reference', () => {
 
   it('a malformed reference is BAD_REQUEST, not a 500', async () => {
     for (const ref of ['Hangar-Test/App', 'a:b:c:d', 'x@sha256:zz', '']) {
-      const error = await rejection(hangar.sdk.imageInspect({ host: 'alpha', ref }));
+      const error = await sdkFailure(hangar.sdk.imageInspect({ host: 'alpha', ref }));
       expect(error.status, ref).toBe(200);
       expect(error.code, ref).toBe('BAD_REQUEST');
     }
@@ -404,7 +396,7 @@ describe('bad input gets clear errors, never a 500', () => {
   }
 
   async function failure(call: Promise<unknown>): Promise<Failure> {
-    const error = await rejection(call);
+    const error = await sdkFailure(call);
     return { status: error.status, code: error.code, message: error.errors[0]?.message };
   }
 

@@ -1,10 +1,11 @@
 import { inspect } from 'node:util';
-import { allNodes, HangarError, HangarUserError, type SearchImagesQuery, type SearchImagesQueryVariables } from '@hangar/sdk';
+import { allNodes, HangarUserError, type SearchImagesQuery, type SearchImagesQueryVariables } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox } from '../sandbox/index.js';
 import { dockerJsonLines } from './support/docker-cli.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { INDEX_FIXTURE, startSearchIndex } from './support/search-index.js';
+import { sdkFailure } from './support/errors.js';
 
 const info = inject('sandbox');
 const sandbox = Sandbox.attach(info);
@@ -44,15 +45,6 @@ async function search(variables: SearchImagesQueryVariables): Promise<Hit[]> {
   return (await hangar.sdk.searchImages(variables)).searchImages;
 }
 
-/** The HangarError a call must fail with. */
-async function failure(promise: Promise<unknown>): Promise<HangarError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HangarError);
-  return error as HangarError;
-}
 
 /** Everything a caller could print about an error: message, stack, every GraphQL error, partial data, cause. */
 function everything(error: unknown): string {
@@ -88,7 +80,7 @@ describe('searchImages through an engine, against `docker search` on the same en
   });
 
   it('Docker Hub unreachable is an engine error with the engine’s reason, not a crash', async () => {
-    const error = await failure(hangar.sdk.searchImages({ term: 'busybox', host: 'alpha' }));
+    const error = await sdkFailure(hangar.sdk.searchImages({ term: 'busybox', host: 'alpha' }));
     expect(error.status).toBe(200);
     expect(error.code).toBe('ENGINE_ERROR');
     expect(error.errors[0]?.extensions?.code).toBe('ENGINE_ERROR');
@@ -154,7 +146,7 @@ describe('a Distribution registry: search by catalog, browse repositories and ta
   });
 
   it('a wrong password is REGISTRY_AUTH_FAILED, and the password appears nowhere', async () => {
-    const error = await failure(hangar.sdk.searchImages({ term: 'hangar', registry: 'wrong-password' }));
+    const error = await sdkFailure(hangar.sdk.searchImages({ term: 'hangar', registry: 'wrong-password' }));
     expect(error.code).toBe('REGISTRY_AUTH_FAILED');
     expect(error.errors[0]?.extensions?.code).toBe('REGISTRY_AUTH_FAILED');
     expect(everything(error)).not.toContain(process.env.HANGAR_TEST_WRONG_PASSWORD);
@@ -204,7 +196,7 @@ describe('bad search input', () => {
     [{ term: 'x', host: 'nope' }, 'HOST_NOT_FOUND', /nope/],
     [{ term: `${'x'}`, filter: { stars: -1 }, host: 'alpha' }, 'BAD_REQUEST', /stars/],
   ])('%j', async (variables, code, message) => {
-    const error = await failure(hangar.sdk.searchImages(variables));
+    const error = await sdkFailure(hangar.sdk.searchImages(variables));
     expect(error.status).toBeLessThan(500);
     expect(error.code).toBe(code);
     expect(error.errors[0]?.extensions?.code).toBe(code);
