@@ -10,20 +10,11 @@ import { join } from 'node:path';
 import { startSandbox } from '../sandbox/index.js';
 import { runHangarCli } from '../e2e/support/cli.js';
 import { sandboxHost, startTestHangar } from '../e2e/support/hangar.js';
-import { median, percentile } from './stats.js';
+import { median, secondsLine, timed } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 4);
 const FILES = Number(process.env.BENCH_CONTEXT_FILES ?? 2000);
 const CONTEXT_MB = Number(process.env.BENCH_CONTEXT_MB ?? 40);
-
-const line = (name: string, samples: number[]) =>
-  `${name.padEnd(52)} median ${(median(samples) / 1000).toFixed(2).padStart(6)} s   min ${(Math.min(...samples) / 1000).toFixed(2).padStart(6)} s   max ${(percentile(samples, 100) / 1000).toFixed(2).padStart(6)} s`;
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
-}
 
 const sandbox = await startSandbox({ seed: false, log: (l) => process.stderr.write(`[sandbox] ${l}\n`) });
 try {
@@ -61,9 +52,9 @@ try {
     const sameSize = (await size('bench/build:hangar')) === (await size('bench/build:docker'));
 
     console.log(`\nbuild of a ${CONTEXT_MB} MB, ${FILES}-file context on alpha (FROM scratch, COPY . /ctx, --no-cache); ${RUNS} runs each`);
-    console.log(line('hangar build -q (CLI process, upload, job, output)', hangarMs));
-    console.log(line('  of which the CLI start (hangar --help)', startupMs));
-    console.log(line('docker build -q (classic builder)', dockerMs));
+    console.log(secondsLine('hangar build -q (CLI process, upload, job, output)', hangarMs));
+    console.log(secondsLine('  of which the CLI start (hangar --help)', startupMs));
+    console.log(secondsLine('docker build -q (classic builder)', dockerMs));
     console.log(`same image size from both builds: ${sameSize}`);
     console.log(`ratio hangar build / docker build: ${(median(hangarMs) / median(dockerMs)).toFixed(2)}x`);
     console.log(`ratio without the CLI start: ${((median(hangarMs) - median(startupMs)) / median(dockerMs)).toFixed(2)}x`);

@@ -12,7 +12,7 @@ import { run } from '@hangar/system';
 import { ENGINE_NAMES, startSandbox, type EngineName, type Sandbox } from '../sandbox/index.js';
 import { sandboxHost, startTestHangar, type TestHangar } from '../e2e/support/hangar.js';
 import { query } from '../e2e/support/graphql.js';
-import { median } from './stats.js';
+import { median, timed } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const IMAGE_MB = Number(process.env.BENCH_IMAGE_MB ?? 300);
@@ -76,12 +76,6 @@ async function copyThroughHangar(hangar: TestHangar, ref: string, target: Engine
     if (job.state === 'FAILED' || job.state === 'CANCELLED') throw new Error(`copy job ${id}: ${JSON.stringify(job)}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
 }
 
 const sandbox = await startSandbox({ seed: false, log: (l) => process.stderr.write(`[sandbox] ${l}\n`) });

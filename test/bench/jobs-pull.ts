@@ -10,7 +10,7 @@ import { run } from '@hangar/system';
 import { ENGINE_NAMES, startSandbox, type EngineName, type Sandbox } from '../sandbox/index.js';
 import { sandboxHost, startTestHangar, type TestHangar } from '../e2e/support/hangar.js';
 import { query } from '../e2e/support/graphql.js';
-import { median, percentile } from './stats.js';
+import { median, secondsLine, timed } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 4);
 const IMAGE_MB = Number(process.env.BENCH_IMAGE_MB ?? 100);
@@ -75,15 +75,6 @@ async function pullThroughHangar(hangar: TestHangar, ref: string): Promise<JobTi
   }
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = process.hrtime.bigint();
-  const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
-}
-
-const line = (name: string, samples: number[]) =>
-  `${name.padEnd(52)} median ${(median(samples) / 1000).toFixed(2).padStart(6)} s   min ${(Math.min(...samples) / 1000).toFixed(2).padStart(6)} s   max ${(percentile(samples, 100) / 1000).toFixed(2).padStart(6)} s`;
-
 const sandbox = await startSandbox({ seed: false, log: (l) => process.stderr.write(`[sandbox] ${l}\n`) });
 try {
   const { info } = sandbox;
@@ -138,11 +129,11 @@ try {
     const ids = await Promise.all(ENGINE_NAMES.map(async (e) => (await sandbox.docker(e, ['image', 'inspect', '--format', '{{.Id}}', ref])).stdout.trim()));
 
     console.log(`\npull of ${(size / 1024 ** 2).toFixed(0)} MB (${LAYERS} layers) from the sandbox registry onto alpha, beta, gamma (TLS); ${RUNS} runs each, image removed from every host before each run`);
-    console.log(line('Hangar: pullImage x3 hosts, until all COMPLETED', hangarMs));
-    console.log(line('  of which first job start -> last job end', jobSpanMs));
-    console.log(line('docker pull, host after host (alpha, beta, gamma)', sequentialMs));
-    for (const engine of ENGINE_NAMES) console.log(line(`  docker pull on ${engine} alone`, perHostCli[engine]!));
-    console.log(line('docker pull on the 3 hosts at once (reference)', parallelMs));
+    console.log(secondsLine('Hangar: pullImage x3 hosts, until all COMPLETED', hangarMs));
+    console.log(secondsLine('  of which first job start -> last job end', jobSpanMs));
+    console.log(secondsLine('docker pull, host after host (alpha, beta, gamma)', sequentialMs));
+    for (const engine of ENGINE_NAMES) console.log(secondsLine(`  docker pull on ${engine} alone`, perHostCli[engine]!));
+    console.log(secondsLine('docker pull on the 3 hosts at once (reference)', parallelMs));
     console.log(`same image ID on every host as built on alpha: ${ids.every((id) => id === imageId)}`);
     console.log(`batch polls answering COMPLETED without finishedAt (polled again): ${tornReads}`);
     console.log(`ratio Hangar / docker pull host after host: ${(median(hangarMs) / median(sequentialMs)).toFixed(2)}x`);

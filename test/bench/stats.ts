@@ -23,3 +23,15 @@ export async function measure(fn: () => Promise<unknown>, { runs, warmup = 3 }: 
 export function describe(name: string, samples: readonly number[]): string {
   return `${name.padEnd(48)} p50 ${median(samples).toFixed(1).padStart(8)} ms   p90 ${percentile(samples, 90).toFixed(1).padStart(8)} ms`;
 }
+
+/** Runs `fn` once and says how long it took (ms) and what it gave. */
+export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = process.hrtime.bigint();
+  const value = await fn();
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
+}
+
+/** One result line for runs measured in seconds: median, min and max. */
+export function secondsLine(name: string, samples: readonly number[]): string {
+  return `${name.padEnd(52)} median ${(median(samples) / 1000).toFixed(2).padStart(6)} s   min ${(Math.min(...samples) / 1000).toFixed(2).padStart(6)} s   max ${(percentile(samples, 100) / 1000).toFixed(2).padStart(6)} s`;
+}
