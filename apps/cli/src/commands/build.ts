@@ -12,7 +12,8 @@ import { collect } from '../flags/filters.js';
 import { selectHosts, type HostOptions } from '../flags/host-selection.js';
 import { humanSize, humanSize4 } from '../format/go-units.js';
 import type { Runtime } from '../runtime.js';
-import { hostOptions, reportUserErrors } from './shared.js';
+import { followBatch } from './jobs.js';
+import { hostOptions } from './shared.js';
 
 /** The API keeps uploaded contexts in Redis; bigger ones belong at a URL the engine fetches. */
 export const MAX_CONTEXT_BYTES = 64 * 1024 * 1024;
@@ -258,13 +259,6 @@ export function buildCommand(rt: Runtime, name: string): Command {
       pull: options.pull,
       platform: options.platform,
     });
-    reportUserErrors(rt, batch.userErrors, { multiHost: selection.multiHost });
-    if (batch.jobs.length === 0) {
-      if (batch.userErrors.length === 0) throw new CliError('no job was started: no host matches');
-      return;
-    }
-    const before = rt.exitCode;
-    await followBuildLogs(rt, client, batch, { multiHost: selection.multiHost || batch.jobs.length > 1, quiet: Boolean(options.quiet) });
-    rt.exitCode = Math.max(before, rt.exitCode);
+    await followBatch(rt, batch, selection.multiHost, (_initial, multiHost) => followBuildLogs(rt, client, batch, { multiHost, quiet: Boolean(options.quiet) }));
   });
 }

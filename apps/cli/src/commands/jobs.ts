@@ -59,7 +59,16 @@ export async function followJobs(rt: Runtime, initial: readonly Job[], updates: 
   return finals;
 }
 
-async function followBatch(rt: Runtime, batch: BatchHandle, multiHost: boolean): Promise<void> {
+/**
+ * Reports the hosts that started nothing, then follows the jobs that did start (with docker's progress, or with
+ * `follow`), keeping the worst exit status.
+ */
+export async function followBatch(
+  rt: Runtime,
+  batch: BatchHandle,
+  multiHost: boolean,
+  follow: (initial: Job[], multiHost: boolean) => Promise<unknown> = (initial, many) => followJobs(rt, initial, batch.progress(), { multiHost: many }),
+): Promise<void> {
   reportUserErrors(rt, batch.userErrors, { multiHost });
   const initial = batch.jobs.map((job) => job.initial!);
   if (initial.length === 0) {
@@ -67,7 +76,7 @@ async function followBatch(rt: Runtime, batch: BatchHandle, multiHost: boolean):
     return;
   }
   const before = rt.exitCode;
-  await followJobs(rt, initial, batch.progress(), { multiHost: multiHost || initial.length > 1 });
+  await follow(initial, multiHost || initial.length > 1);
   rt.exitCode = Math.max(before, rt.exitCode);
 }
 
