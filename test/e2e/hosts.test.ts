@@ -70,6 +70,23 @@ describe('HTTP surface', () => {
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('serves Prometheus metrics to a token: host health as the API reports it, requests, engine calls, jobs', async () => {
+    expect((await fetch(`${hangar.url}/metrics`)).status).toBe(401);
+    const { hosts: states } = await hangar.sdk.hosts({ refresh: true });
+    await hangar.sdk.hostImages({ host: 'alpha' });
+    const response = await fetch(`${hangar.url}/metrics`, { headers: { authorization: `Bearer ${hangar.token}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    const value = (line: string) => Number(new RegExp(`^${line.replace(/[{}"=]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    for (const state of states) expect(value(`hangar_host_up{host="${state.name}"}`), state.name).toBe(state.status === 'UP' ? 1 : 0);
+    expect(value('hangar_engine_calls_total')).toBeGreaterThan(0);
+    expect(value('hangar_http_requests_total{method="POST",route="/graphql",status="2xx"}')).toBeGreaterThanOrEqual(2);
+    for (const state of ['queued', 'active', 'completed', 'failed']) expect(value(`hangar_jobs{host="alpha",state="${state}"}`)).toBeGreaterThanOrEqual(0);
+    expect(text).toMatch(/^# TYPE hangar_host_up gauge$/m);
+    expect(text).not.toContain(hangar.token);
+  });
+
   it('refuses an operation nested deeper than the limit before it runs', async () => {
     // Raw, as above: the schema has no cycle a valid query could nest 13 deep through, so the fields are made up.
     const deep = `{ hosts ${'{ a '.repeat(12)}${'}'.repeat(12)} }`;

@@ -23,6 +23,7 @@ import type { HangarContext } from './context.js';
 import { archiveRoutes } from './http/archives.js';
 import { buildContextRoutes } from './http/build-contexts.js';
 import { healthz } from './http/healthz.js';
+import { Metrics } from './http/metrics.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.js';
 import { connectRedis, redactRedisUrl } from './redis/redis-connection.js';
 import { buildHangarSchema } from './schema/build-schema.js';
@@ -133,6 +134,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       };
     };
 
+    const metrics = new Metrics();
     const app = express();
     app.disable('x-powered-by');
     const httpServer: Server = createServer(app);
@@ -168,7 +170,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     );
     const apollo = new ApolloServer<HangarContext>({
       schema,
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), engineCallsPlugin()],
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), engineCallsPlugin((calls) => (metrics.engineCalls += calls))],
       formatError,
       validationRules: [depthLimit()],
       includeStacktraceInErrorResponses: false,
@@ -183,7 +185,16 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     });
 
+    app.use(metrics.countRequests());
     app.get('/healthz', healthz(redis));
+    // Any valid token may read the metrics (they name hosts, never secrets).
+    app.get('/metrics', bearerAuth(tokens), async (_req: Request, res: Response, next: NextFunction) => {
+      try {
+        res.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render(hosts, queues));
+      } catch (error) {
+        next(error);
+      }
+    });
     // Webhooks authenticate per source (token, path token, HMAC), never with Hangar's bearer tokens.
     app.use('/webhooks', webhooks.router);
     app.use('/graphql', bearerAuth(tokens), express.json({ limit: '1mb' }), expressMiddleware(apollo, {
