@@ -191,3 +191,41 @@ describe('token roles', () => {
     expect(empty.createToken.userErrors).toMatchObject([{ code: 'BAD_REQUEST' }]);
   });
 });
+
+describe('requests in flight per token', () => {
+  it('past the limit a request is 429 RATE_LIMITED; a slot frees when a request ends; other tokens are not held up', async () => {
+    const limited = await startTestHangar(info, { redis: { url: `${info.redisUrl}/5` }, hosts: [sandboxHost(info, 'alpha')], limits: { maxConcurrentRequestsPerToken: 2 } });
+    const held: AbortController[] = [];
+    try {
+      const made = await limited.sdk.createToken({ input: { name: `other-${run}`, role: 'VIEWER' } });
+      const other = createHangarClient({ url: limited.url, token: made.createToken.token! });
+      clients.push(other);
+      // Two loads whose bodies never end hold both of the admin token's slots.
+      for (let i = 0; i < 2; i++) {
+        const abort = new AbortController();
+        held.push(abort);
+        const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(new Uint8Array(512)) });
+        void fetch(`${limited.url}/api/v1/hosts/alpha/images/load`, {
+          method: 'POST',
+          body,
+          headers: { authorization: `Bearer ${limited.token}`, 'content-type': 'application/x-tar' },
+          signal: abort.signal,
+          duplex: 'half',
+        } as RequestInit).catch(() => undefined);
+      }
+      const outcome = async (client: HangarClient) =>
+        client.hosts().then(
+          () => 'ok',
+          (error: unknown) => `${(error as { code?: string }).code} ${(error as { status?: number }).status}`,
+        );
+      await expect.poll(() => outcome(limited.sdk), { timeout: 10_000, interval: 100 }).toBe('RATE_LIMITED 429');
+      // Another token has its own slots.
+      expect(await outcome(other)).toBe('ok');
+      held.shift()!.abort();
+      await expect.poll(() => outcome(limited.sdk), { timeout: 10_000, interval: 100 }).toBe('ok');
+    } finally {
+      for (const abort of held) abort.abort();
+      await limited.stop();
+    }
+  });
+});

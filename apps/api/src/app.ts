@@ -24,6 +24,7 @@ import { archiveRoutes } from './http/archives.js';
 import { buildContextRoutes } from './http/build-contexts.js';
 import { healthz } from './http/healthz.js';
 import { Metrics } from './http/metrics.js';
+import { concurrencyLimit } from './http/rate-limit.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.js';
 import { connectRedis, redactRedisUrl } from './redis/redis-connection.js';
 import { buildHangarSchema } from './schema/build-schema.js';
@@ -197,6 +198,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     });
     // Webhooks authenticate per source (token, path token, HMAC), never with Hangar's bearer tokens.
     app.use('/webhooks', webhooks.router);
+    app.use(['/graphql', '/api/v1'], bearerAuth(tokens), concurrencyLimit(config.limits.maxConcurrentRequestsPerToken));
     app.use('/graphql', bearerAuth(tokens), express.json({ limit: '1mb' }), expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         // Engine calls made for a client that went away are cancelled.

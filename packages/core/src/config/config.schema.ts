@@ -100,6 +100,12 @@ export const configSchema = z.strictObject({
       stallTimeoutMs: z.int().min(1000).default(120_000),
     })
     .prefault({}),
+  limits: z
+    .strictObject({
+      /** Requests one token may have in flight at once (GraphQL and REST); more are answered 429 RATE_LIMITED. */
+      maxConcurrentRequestsPerToken: z.int().min(1).max(10_000).default(64),
+    })
+    .prefault({}),
   jobs: z
     .strictObject({
       /** How long a worker's claim on a running job lasts without renewal; a dead worker's jobs are taken over after it. */
