@@ -212,13 +212,8 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     // Uploads change hosts (load, import) or feed builds: operators and admins; export is a read.
     app.use('/api/v1/build-contexts', bearerAuth(tokens), requireRoleHttp('operator', 'uploading a build context'));
     app.use(/^\/api\/v1\/hosts\/[^/]+\/images\/(load|import)$/, bearerAuth(tokens), requireRoleHttp('operator', 'loading or importing images'));
-    // A token limited to some hosts does not see the others: 404 HOST_NOT_FOUND, as for a host that does not exist.
-    app.use('/api/v1/hosts/:host', bearerAuth(tokens), (req: Request<{ host: string }>, res: Response, next: NextFunction) => {
-      if (hostsFor(hosts, req.principal!).has(req.params.host)) return next();
-      res.status(404).json({ errors: [{ message: `no host named "${req.params.host}"`, extensions: { code: 'HOST_NOT_FOUND' } }] });
-    });
     app.use('/api/v1', bearerAuth(tokens), buildContextRoutes({ redis, audit, maxBytes: 64 * 1024 * 1024 }));
-    app.use('/api/v1', bearerAuth(tokens), archiveRoutes({ hosts, audit, config, log }));
+    app.use('/api/v1', bearerAuth(tokens), archiveRoutes({ hostsFor: (principal) => hostsFor(hosts, principal), audit, config, log }));
     app.use((_req: Request, res: Response) => {
       res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
     });

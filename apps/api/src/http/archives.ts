@@ -13,9 +13,11 @@ import {
 } from '@hangar/core';
 import { Router, type Request, type Response } from 'express';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
+import type { Principal } from '../auth/token-store.js';
 
 export interface ArchiveRouteDeps {
-  hosts: HostRegistry;
+  /** The fleet as the caller's token sees it (its scope): other hosts are HOST_NOT_FOUND, as unknown ones. */
+  hostsFor: (principal: Principal) => HostRegistry;
   audit: AuditLog;
   config: HangarConfig;
   log: (line: string) => void;
@@ -178,7 +180,7 @@ function requestScope(req: Request, res: Response, deps: ArchiveRouteDeps, actio
 
 /** Tar streams in and out of engines: export (docker save), load (docker load), import (docker import). */
 export function archiveRoutes(deps: ArchiveRouteDeps): Router {
-  const { hosts, config } = deps;
+  const { hostsFor, config } = deps;
   const { stallTimeoutMs, maxUploadBytes } = config.archives;
   const router = Router();
 
@@ -201,7 +203,7 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
       scope.setTarget({ refs });
       onlyParams(req, ['ref']);
       if (refs.length === 0) throw new QueryError('ref: at least one image reference is required (?ref=name:tag&ref=...)');
-      const archive = await exportImages(hosts.client(host), refs, { signal: scope.signal, stallTimeoutMs });
+      const archive = await exportImages(hostsFor(req.principal!).client(host), refs, { signal: scope.signal, stallTimeoutMs });
       res.status(200).set({
         'Content-Type': 'application/x-tar',
         'Content-Disposition': `attachment; filename="${archiveName(host, refs)}"`,
@@ -226,7 +228,7 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
     scope.setTarget({ contentLength: req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']) });
     try {
       onlyParams(req, []);
-      const client = hosts.client(host);
+      const client = hostsFor(req.principal!).client(host);
       tooLarge(req, host);
       const result = await loadImages(client, req, { signal: scope.signal, stallTimeoutMs, maxBytes: maxUploadBytes });
       scope.setTarget({ bytes: result.bytes, loaded: result.loaded });
@@ -249,7 +251,7 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
       const changes = many(req, 'change', 'changes');
       scope.setTarget({ source: url === undefined ? 'upload' : 'url', ...(url !== undefined ? { url: redactUrl(url) } : {}), repo, tag, message, changes });
       onlyParams(req, ['url', 'repo', 'tag', 'message', 'change', 'changes']);
-      const client = hosts.client(host);
+      const client = hostsFor(req.principal!).client(host);
       if (url !== undefined && hasBody(req)) throw new QueryError('send the root filesystem either as the body or as ?url=, not both');
       if (url === undefined) tooLarge(req, host);
       const result = await importImage(client, { source: url !== undefined ? { url } : req, repo, tag, message, changes }, { signal: scope.signal, stallTimeoutMs, maxBytes: maxUploadBytes });
