@@ -61,8 +61,8 @@ async function pullThroughHangar(hangar: TestHangar, ref: string): Promise<JobTi
       'query($b: ID!) { jobs(filter: { batchId: $b }, first: 10) { nodes { id host state startedAt finishedAt error { code message } } } }',
       { b: started.pullImage.batchId },
     );
-    // `jobs(filter)` reads a job's record before its state, so a job finishing in between shows COMPLETED with no
-    // finishedAt (and no result): counted, and polled again.
+    // A job COMPLETED without finishedAt would be a torn read (state and record from different moments). `jobs`
+    // reads each job's state before its record, so this stays 0; it is counted, and polled again, to show it.
     const torn = jobs.nodes.filter((j) => j.state === 'COMPLETED' && !j.finishedAt);
     tornReads += torn.length;
     const ended = jobs.nodes.filter((j) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.state) && !torn.includes(j));
