@@ -114,10 +114,31 @@ describe('token roles', () => {
   it('a revoked token is refused at once; unknown IDs and the last admin token are user errors', async () => {
     const viewer = clientFor(viewerToken);
     await viewer.hosts();
+    // A subscription open before the revocation keeps its connection; proven open by an event it received.
+    const events = viewer.imageEvents({ hosts: ['alpha'] })[Symbol.asyncIterator]();
+    const firstEvent = events.next();
+    await expect
+      .poll(
+        async () => {
+          await sandbox.docker('alpha', ['tag', info.seed.baseRef, `auth-${run}/event:1`]);
+          return Promise.race([firstEvent.then(() => 'event'), new Promise((resolve) => setTimeout(() => resolve('none'), 300))]);
+        },
+        { timeout: 15_000, interval: 0 },
+      )
+      .toBe('event');
+
     const revoked = await hangar.sdk.revokeToken({ id: viewerId });
     expect(revoked.revokeToken).toMatchObject({ revoked: { id: viewerId, name: `viewer-${run}` }, userErrors: [] });
     const refused = await sdkFailure(viewer.hosts());
     expect([refused.code, refused.status]).toEqual(['UNAUTHENTICATED', 401]);
+    // A new subscription on that same connection is refused: each subscription checks the token again.
+    const again = async () => {
+      for await (const event of viewer.imageEvents({ hosts: ['alpha'] })) return event;
+      return undefined;
+    };
+    await expect(again()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await events.return?.(undefined);
+    await sandbox.docker('alpha', ['rmi', `auth-${run}/event:1`]);
 
     expect((await hangar.sdk.revokeToken({ id: '000000000000' })).revokeToken.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
     const { tokens } = await hangar.sdk.tokens();

@@ -8,7 +8,7 @@ import { EngineReader, HangarError, HostRegistry, RegistryDirectory, type Hangar
 import { CredentialStore, JobQueues, loadSecretKey, redisConnectionOptions } from '@hangar/jobs';
 import { startWorkerPool } from '@hangar/worker';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { specifiedRules, validate } from 'graphql';
+import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
@@ -143,7 +143,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     // Subscriptions: graphql-ws on the same path; the token goes in connection_init's `authorization`.
     const formatError = makeFormatError(log);
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-    const ws = useServer<Record<string, unknown>, { principal?: Principal }>(
+    const ws = useServer<Record<string, unknown>, { principal?: Principal; token?: string }>(
       {
         schema,
         onConnect: async (ctx) => {
@@ -152,7 +152,17 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
           const principal = token ? await tokens.verify(token) : undefined;
           if (!principal) return false;
           ctx.extra.principal = principal;
+          ctx.extra.token = token;
           return true;
+        },
+        // Each new subscription checks the token again: one revoked since the connection opened starts nothing.
+        onSubscribe: async (ctx) => {
+          const principal = ctx.extra.token ? await tokens.verify(ctx.extra.token) : undefined;
+          if (principal) {
+            ctx.extra.principal = principal;
+            return undefined;
+          }
+          return [new GraphQLError('invalid token: it was revoked', { extensions: { code: 'UNAUTHENTICATED' } })];
         },
         context: (ctx) => contextFor(ctx.extra.principal!),
         validate: (schema_, document) => validate(schema_, document, [...specifiedRules, depthLimit()]),
