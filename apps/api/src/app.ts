@@ -54,6 +54,9 @@ export interface Hangar {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** The longest one shutdown step may take before the stop moves on to the next. */
+const SHUTDOWN_STEP_MS = 5_000;
+
 const defaultLog = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
 /** Starts Redis (embedded unless configured), the host registry, and the HTTP + GraphQL server. */
@@ -66,10 +69,20 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       for (const step of cleanup.reverse()) {
         const started = Date.now();
         if (process.env.HANGAR_DEBUG_SHUTDOWN) log(`shutdown: ${step.toString().slice(0, 60).replace(/\s+/g, ' ')}`);
+        // Each step is bounded: with Redis gone (killed with us, or down), closing queues and clients can wait on a
+        // connection that never comes back, and a stop must still end.
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await step();
+          await Promise.race([
+            Promise.resolve().then(step),
+            new Promise<void>((_resolve, reject) => {
+              timer = setTimeout(() => reject(new Error(`gave up after ${SHUTDOWN_STEP_MS} ms`)), SHUTDOWN_STEP_MS);
+            }),
+          ]);
         } catch (error) {
-          log(`shutdown step failed: ${(error as Error).message}`);
+          log(`shutdown step failed: ${(error as Error).message}: ${step.toString().slice(0, 80).replace(/\s+/g, ' ')}`);
+        } finally {
+          clearTimeout(timer);
         }
         if (Date.now() - started > 2000) log(`shutdown step took ${Date.now() - started} ms: ${step.toString().slice(0, 80)}`);
       }
