@@ -11,24 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { freePort, run, waitFor } from '@hangar/system';
 import { startSandbox } from '../sandbox/index.js';
 import { median } from './stats.js';
+import { mb, memoryOf } from './fixtures.js';
 
 const IMAGE_MB = Number(process.env.BENCH_IMAGE_MB ?? 1024);
 const IMAGE_REF = 'bench/big:1';
 const SAMPLE_MS = 50;
 const STALL_TIMEOUT_MS = 2000;
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const mb = (bytes: number) => bytes / 1024 ** 2;
-
-/** VmRSS and VmHWM of a process, in bytes. */
-function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rss: field('VmRSS'), hwm: field('VmHWM') };
-  } catch {
-    return undefined;
-  }
-}
 
 /** CPU seconds (user + system) a process has used, from /proc/PID/stat (clock ticks of 1/100 s). */
 function cpuSeconds(pid: number): number {

@@ -4,46 +4,21 @@
 // so only the worker process does the copy. The worker's VmRSS is read from /proc/PID/status every 50 ms. Prints
 // baseline, peak, growth, bytes copied and throughput; asserts nothing. BENCH_IMAGE_MB (default 1024).
 import 'reflect-metadata';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '@hangar/system';
-import { startSandbox, type EngineName, type Sandbox } from '../sandbox/index.js';
+import { startSandbox, type EngineName } from '../sandbox/index.js';
 import { sandboxHost, startTestHangar } from '../e2e/support/hangar.js';
 import { query } from '../e2e/support/graphql.js';
 import { startWorkerProcess, type WorkerProcess } from '../e2e/support/worker-process.js';
 import { median } from './stats.js';
+import { buildRandomImage, mb, memoryOf } from './fixtures.js';
 
 const IMAGE_MB = Number(process.env.BENCH_IMAGE_MB ?? 1024);
 const LAYERS = 4;
 const SAMPLE_MS = 50;
 const POLL_MS = 200;
 const HOSTS: EngineName[] = ['alpha', 'beta'];
-const mb = (bytes: number) => bytes / 1024 ** 2;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** VmRSS and VmHWM of a process, in bytes. */
-function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rss: field('VmRSS'), hwm: field('VmHWM') };
-  } catch {
-    return undefined;
-  }
-}
-
-/** An image of random (incompressible) bytes, FROM scratch, one COPY layer per file, built on `engine`. */
-async function buildRandomImage(sandbox: Sandbox, engine: EngineName, ref: string, totalMb: number, layers: number): Promise<void> {
-  const context = mkdtempSync(join(sandbox.info.dir, 'bench-ctx-'));
-  const lines = ['FROM scratch'];
-  for (let i = 0; i < layers; i++) {
-    await run('dd', ['if=/dev/urandom', `of=${join(context, `layer${i}.bin`)}`, 'bs=1M', `count=${Math.max(1, Math.round(totalMb / layers))}`, 'status=none'], { timeoutMs: 600_000 });
-    lines.push(`COPY layer${i}.bin /data/layer${i}.bin`);
-  }
-  writeFileSync(join(context, 'Dockerfile'), `${lines.join('\n')}\n`);
-  await run('docker', ['build', '-q', '-t', ref, context], { env: sandbox.dockerEnv(engine), timeoutMs: 900_000 });
-  rmSync(context, { recursive: true, force: true });
-}
 
 interface JobView {
   id: string;

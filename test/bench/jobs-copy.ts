@@ -6,19 +6,19 @@
 // output says so. The image is removed from the target before every run. Prints medians and ratios; asserts
 // nothing. BENCH_RUNS (default 3), BENCH_IMAGE_MB (default 300).
 import 'reflect-metadata';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+
 import { dirname, join } from 'node:path';
 import { run } from '@hangar/system';
 import { ENGINE_NAMES, startSandbox, type EngineName, type Sandbox } from '../sandbox/index.js';
 import { sandboxHost, startTestHangar, type TestHangar } from '../e2e/support/hangar.js';
 import { query } from '../e2e/support/graphql.js';
 import { median, timed } from './stats.js';
+import { buildRandomImage, mb } from './fixtures.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const IMAGE_MB = Number(process.env.BENCH_IMAGE_MB ?? 300);
 const LAYERS = 3;
 const POLL_MS = 50;
-const mb = (bytes: number) => bytes / 1024 ** 2;
 
 interface JobView {
   id: string;
@@ -27,20 +27,6 @@ interface JobView {
   finishedAt: string | null;
   error: { code: string; message: string } | null;
   result: { imageId: string | null; bytes: number | null } | null;
-}
-
-/** An image of random (incompressible) bytes, FROM scratch, one COPY layer per file, built on `engine`. */
-async function buildRandomImage(sandbox: Sandbox, engine: EngineName, ref: string, totalMb: number, layers: number): Promise<void> {
-  const context = mkdtempSync(join(sandbox.info.dir, 'bench-ctx-'));
-  const lines = ['FROM scratch'];
-  for (let i = 0; i < layers; i++) {
-    const size = Math.max(1, Math.round(totalMb / layers));
-    await run('dd', ['if=/dev/urandom', `of=${join(context, `layer${i}.bin`)}`, 'bs=1M', `count=${size}`, 'status=none'], { timeoutMs: 600_000 });
-    lines.push(`COPY layer${i}.bin /data/layer${i}.bin`);
-  }
-  writeFileSync(join(context, 'Dockerfile'), `${lines.join('\n')}\n`);
-  await run('docker', ['build', '-q', '-t', ref, context], { env: sandbox.dockerEnv(engine), timeoutMs: 600_000 });
-  rmSync(context, { recursive: true, force: true });
 }
 
 /** `docker -H ...` flags that reach one engine (with TLS for gamma): for shell pipes between two engines. */

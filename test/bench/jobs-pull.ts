@@ -4,13 +4,12 @@
 // sandbox registry and removed from alpha; between runs it is removed from every host. Prints medians and ratios;
 // asserts nothing. BENCH_RUNS (default 4), BENCH_IMAGE_MB (default 100).
 import 'reflect-metadata';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { run } from '@hangar/system';
-import { ENGINE_NAMES, startSandbox, type EngineName, type Sandbox } from '../sandbox/index.js';
+
+import { ENGINE_NAMES, startSandbox, type Sandbox } from '../sandbox/index.js';
 import { sandboxHost, startTestHangar, type TestHangar } from '../e2e/support/hangar.js';
 import { query } from '../e2e/support/graphql.js';
 import { median, secondsLine, timed } from './stats.js';
+import { buildRandomImage } from './fixtures.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 4);
 const IMAGE_MB = Number(process.env.BENCH_IMAGE_MB ?? 100);
@@ -25,20 +24,6 @@ interface JobTimes {
   startedAt: string | null;
   finishedAt: string | null;
   error: { code: string; message: string } | null;
-}
-
-/** An image of random (incompressible) bytes, FROM scratch, one COPY layer per file, built on `engine`. */
-async function buildRandomImage(sandbox: Sandbox, engine: EngineName, ref: string, totalMb: number, layers: number): Promise<void> {
-  const context = mkdtempSync(join(sandbox.info.dir, 'bench-ctx-'));
-  const lines = ['FROM scratch'];
-  for (let i = 0; i < layers; i++) {
-    const mb = Math.round(totalMb / layers);
-    await run('dd', ['if=/dev/urandom', `of=${join(context, `layer${i}.bin`)}`, 'bs=1M', `count=${mb}`, 'status=none'], { timeoutMs: 600_000 });
-    lines.push(`COPY layer${i}.bin /data/layer${i}.bin`);
-  }
-  writeFileSync(join(context, 'Dockerfile'), `${lines.join('\n')}\n`);
-  await run('docker', ['build', '-q', '-t', ref, context], { env: sandbox.dockerEnv(engine), timeoutMs: 600_000 });
-  rmSync(context, { recursive: true, force: true });
 }
 
 async function removeEverywhere(sandbox: Sandbox, ref: string): Promise<void> {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const all = readdirSync(dir)
-  .filter((file) => file.endsWith('.ts') && !['run.ts', 'stats.ts'].includes(file))
+  .filter((file) => file.endsWith('.ts') && !['run.ts', 'stats.ts', 'fixtures.ts'].includes(file))
   .map((file) => file.replace(/\.ts$/, ''));
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 let failed = false;

@@ -1,7 +1,7 @@
 // `hangar pull`, `hangar push` and `hangar job …` as a child process (stdout a pipe, so plain progress lines)
 // against an in-process Hangar with workers, checked with the docker CLI on the sandbox engines.
 import { randomBytes } from 'node:crypto';
-import { createHangarClient, type HangarClient } from '@hangar/sdk';
+import type { HangarClient } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
 import { runHangarCli, type CliResult } from './support/cli.js';
@@ -22,11 +22,10 @@ function hangarCli(args: string[], timeoutMs = 90_000): Promise<CliResult> {
 
 beforeAll(async () => {
   hangar = await startTestHangar(info, { hosts: ENGINES.map((name) => sandboxHost(info, name)), registries: [sandboxRegistry(info)] });
-  client = createHangarClient({ url: hangar.url, token: hangar.token });
+  client = hangar.sdk;
 });
 
 afterAll(async () => {
-  await client?.close();
   await hangar?.stop();
 });
 

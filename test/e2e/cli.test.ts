@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createHangarClient } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
 import { runHangarCli, type CliResult } from './support/cli.js';
@@ -368,7 +367,7 @@ describe('hangar host ls', () => {
     const format = '{{.Name}} {{.Status}} {{.EngineVersion}} {{.APIVersion}} {{.Endpoint}} {{.Labels}}';
     const result = await hangarCli(['host', 'ls', '--format', format]);
     expect(result.code).toBe(0);
-    const { hosts } = await createHangarClient({ url: hangar.url, token: hangar.token }).hosts();
+    const { hosts } = await hangar.sdk.hosts();
     const expected: string[] = [];
     for (const host of hosts) {
       const version = (await docker(['version', '--format', '{{.Server.Version}}'], host.name as EngineName)).trim();

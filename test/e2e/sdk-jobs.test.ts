@@ -1,7 +1,7 @@
 // @hangar/sdk's job handles against a running Hangar with workers: a real pull from the sandbox registry onto
 // two hosts, followed with `progress()` (graphql-ws) and `done()`, and a failed job's `done()` rejecting.
 import { randomBytes } from 'node:crypto';
-import { createHangarClient, HangarError, JobFailedError, type HangarClient, type Job } from '@hangar/sdk';
+import { HangarError, JobFailedError, type HangarClient, type Job } from '@hangar/sdk';
 import { tarOf } from '@hangar/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
@@ -19,11 +19,10 @@ let client: HangarClient;
 
 beforeAll(async () => {
   hangar = await startTestHangar(info, { hosts: ENGINES.map((name) => sandboxHost(info, name)), registries: [sandboxRegistry(info)] });
-  client = createHangarClient({ url: hangar.url, token: hangar.token });
+  client = hangar.sdk;
 });
 
 afterAll(async () => {
-  await client?.close();
   await hangar?.stop();
 });
 

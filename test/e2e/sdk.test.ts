@@ -43,11 +43,10 @@ beforeAll(async () => {
     hosts: ENGINES.map((name) => sandboxHost(info, name)),
     registries: [{ name: 'sandbox', url: info.registry.url, username: info.registry.username, passwordEnv: 'HANGAR_SDK_TEST_REGISTRY_PASSWORD' }],
   });
-  client = createHangarClient({ url: hangar.url, token: hangar.token });
+  client = hangar.sdk;
 });
 
 afterAll(async () => {
-  await client?.close();
   await hangar?.stop();
   await index?.close();
   for (const engine of ENGINES) {
