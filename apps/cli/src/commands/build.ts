@@ -193,7 +193,8 @@ async function followBuildLogs(rt: Runtime, client: HangarClient, batch: BatchHa
           const { job } = await client.jobLogs({ id: handle.id, from, last: LOG_PAGE });
           if (!job) throw new CliError(`NOT_FOUND: job ${handle.id} is gone`);
           seen.set(handle.id, from + job.logs.length);
-          const final = isFinished(job) && job.logs.length < LOG_PAGE ? (await client.job({ id: handle.id, logs: 1 })).job : undefined;
+          // The job and its log come from one read: once it has finished, a short page is the end of its log.
+          const final = isFinished(job) && job.logs.length < LOG_PAGE ? job : undefined;
           if (!quiet) {
             const failure = final?.error ? `error: ${final.error.message}` : undefined;
             for (const line of job.logs) if (line !== failure) rt.out(multiHost ? `${handle.host}: ${line}\n` : `${line}\n`);
