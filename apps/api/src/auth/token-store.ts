@@ -105,17 +105,16 @@ export class TokenStore {
 
   /**
    * Revokes a token by ID: it stops working at once on this API process and within the lookup cache's 5 s on
-   * others. Answers what was revoked, or undefined when no token has that ID.
+   * others. False when no token has that ID.
    */
-  async revoke(id: string): Promise<TokenRecord | undefined> {
-    if (!/^[0-9a-f]{12}$/.test(id)) return undefined;
-    const [record] = (await this.list()).filter((candidate) => candidate.id === id);
-    if (!record) return undefined;
-    for (const key of await this.scanKeys(`${TOKEN_PREFIX}${id}*`)) {
+  async revoke(id: string): Promise<boolean> {
+    if (!/^[0-9a-f]{12}$/.test(id)) return false;
+    const keys = await this.scanKeys(`${TOKEN_PREFIX}${id}*`);
+    for (const key of keys) {
       await this.redis.del(key);
       this.cache.delete(key.slice(TOKEN_PREFIX.length));
     }
-    return record;
+    return keys.length > 0;
   }
 
   private async scanKeys(pattern: string): Promise<string[]> {

@@ -136,8 +136,7 @@ export class TokenResolver {
     else if (target.role === 'admin' && all.filter((record) => record.role === 'admin').length === 1) {
       userErrors = [UserError.of('CONFLICT', 'this is the last admin token: make another admin token first', { field: ['id'] })];
     } else {
-      const record = await context.tokens.revoke(id);
-      if (record) revoked = ApiToken.from(record);
+      if (await context.tokens.revoke(id)) revoked = ApiToken.from(target);
       else userErrors = [UserError.of('NOT_FOUND', `no token with ID ${id}`, { field: ['id'] })];
     }
     await context.audit.record(context.principal, { action: 'revokeToken', hosts: [], target: { id, name: target?.name }, outcome: revoked ? 'ok' : 'failed', detail: userErrors[0]?.message });
