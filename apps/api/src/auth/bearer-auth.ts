@@ -17,6 +17,8 @@ function unauthorized(res: Response, message: string): void {
 /** Express middleware: every request it guards must carry `Authorization: Bearer <token>` of a known token. */
 export function bearerAuth(tokens: TokenStore) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    // Several mounts guard one request (the limiter, then the route): the token is checked once.
+    if (req.principal) return next();
     const header = req.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) return unauthorized(res, 'authentication required: send Authorization: Bearer <token>');
