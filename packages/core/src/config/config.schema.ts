@@ -104,6 +104,21 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Requests one token may have in flight at once (GraphQL and REST); more are answered 429 RATE_LIMITED. */
       maxConcurrentRequestsPerToken: z.int().min(1).max(10_000).default(64),
+      /** Subscriptions one WebSocket connection may have running at once; more are refused with RATE_LIMITED. */
+      maxSubscriptionsPerConnection: z.int().min(1).max(100_000).default(100),
+      /** Subscriptions one token may have running at once over all its connections (per API process). */
+      maxSubscriptionsPerToken: z.int().min(1).max(1_000_000).default(500),
+      /** WebSocket connections one token may have open at once (per API process); more are closed with 4429. */
+      maxWebSocketConnectionsPerToken: z.int().min(1).max(100_000).default(100),
+      /** Build-context uploads one token may have in flight at once (per API process); more are answered 429. */
+      maxConcurrentBuildContextUploadsPerToken: z.int().min(1).max(1000).default(2),
+      /** Bytes of build contexts one token may have stored (they are kept an hour); past it uploads are 413 QUOTA_EXCEEDED. */
+      buildContextQuotaBytes: z.int().min(1024).default(256 * 1024 ** 2),
+      /** maxmemory of the embedded redis-server (policy noeviction: jobs are never evicted); 0: no limit. */
+      embeddedRedisMaxMemoryBytes: z
+        .int()
+        .refine((value) => value === 0 || value >= 64 * 1024 ** 2, 'must be 0 (no limit) or at least 64 MiB (67108864)')
+        .default(2 * 1024 ** 3),
     })
     .prefault({}),
   jobs: z
