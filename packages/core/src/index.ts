@@ -21,6 +21,7 @@ export {
   type ImageReference,
 } from './reference/reference.js';
 export { globMatch, compileGlob, GlobSyntaxError } from './reference/glob.js';
+export { registryHostMatches, registryUrlHost } from './reference/registry-host.js';
 export type * from './images/image.types.js';
 export { validateImageFilter, prepareImageFilter, type ImageFilter } from './images/image-filter.js';
 export { parseDockerTimestamp, parseGoDuration, TimestampSyntaxError } from './images/timestamp.js';
@@ -36,6 +37,7 @@ export { snapshotHost, resolveForDelete, planRemoval, executeRemoval, pruneImage
 export { tagImage, parseTagTarget } from './images/image-tagging.js';
 export { commitContainer, checkCommit, CommitChangesError, type CommitRequest } from './images/image-commit.js';
 export * from './archives/index.js';
+export * from './secrets/index.js';
 export * from './operations/index.js';
 export { watchImageEvents, type ImageEvent } from './images/image-events.js';
 export * from './webhooks/index.js';

@@ -1,0 +1,1 @@
+export { REDACTED, redactUrl, redactCredentialsIn, redactSecretsIn, redactText, redactUrlIn, hasUserInfo, urlNeedsRedaction, redactDeep } from './redact.js';
