@@ -23,6 +23,9 @@ export interface WorkerPoolOptions {
  * it holds across any number of worker processes; a worker that dies leaves its jobs to stalled-job recovery.
  */
 export async function startWorkerPool({ config, redisUrl, log, hosts: shared }: WorkerPoolOptions): Promise<WorkerPool> {
+  // The API's key, never a new one: a worker with a key of its own could not open the secrets the API sealed
+  // (registry passwords, job URLs). Read before anything connects, so a refusal leaves nothing open.
+  const secretKey = loadSecretKey(process.env.HANGAR_SECRET_KEY, join(config.dataDir, 'secret.key'), { create: false });
   const connection = redisConnectionOptions(redisUrl);
   const redis = new Redis(connection);
   redis.on('error', (error) => log(`worker redis: ${error.message}`));
@@ -31,7 +34,7 @@ export async function startWorkerPool({ config, redisUrl, log, hosts: shared }: 
   const hosts = shared ?? HostRegistry.fromConfig(config);
   const queues = new JobQueues(connection);
   await queues.applyConcurrency(Object.fromEntries(config.hosts.map((h) => [h.name, h.maxConcurrentJobs])));
-  const credentials = new CredentialStore(redis, loadSecretKey(process.env.HANGAR_SECRET_KEY, join(config.dataDir, 'secret.key')), config.registries);
+  const credentials = new CredentialStore(redis, secretKey, config.registries);
   const processor = makeProcessor({ hosts, redis, credentials, stallTimeoutMs: config.archives.stallTimeoutMs, log });
   const workers = config.hosts.map((host) => {
     const worker = new Worker<JobEnvelope>(queueName(host.name), processor, {

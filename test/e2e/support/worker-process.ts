@@ -20,7 +20,8 @@ export async function startWorkerProcess(dir: string, config: HangarConfigInput,
   // node itself, with tsx as a loader: one process, so a SIGKILL really kills the worker.
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/worker/src/main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, HANGAR_CONFIG: join(configDir, 'hangar.yaml'), REDIS_URL: '', HANGAR_DATA_DIR: join(configDir, 'data') },
+    // HANGAR_DATA_DIR: the API's (startTestHangar's), for its secret.key, which a worker shares and never makes.
+    env: { ...process.env, ...env, HANGAR_CONFIG: join(configDir, 'hangar.yaml'), REDIS_URL: '', HANGAR_DATA_DIR: join(dir, 'hangar') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
