@@ -21,6 +21,8 @@ export interface FakeRequest {
 export type FakeHandler = (req: IncomingMessage, res: ServerResponse, record: FakeRequest) => void | Promise<void>;
 
 export interface FakeEngine {
+  /** `unix:///…/docker.sock`, for a host entry of a configuration. */
+  endpoint: string;
   client(options?: { requestTimeoutMs?: number }): DockerHostClient;
   requests: FakeRequest[];
   /** Requests other than version negotiation and pings. */
@@ -77,6 +79,7 @@ export async function startFakeEngine(): Promise<FakeEngine> {
   });
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   return {
+    endpoint: `unix://${socketPath}`,
     requests,
     calls: () => requests.filter((r) => r.path !== '/version' && r.path !== '/_ping'),
     client: ({ requestTimeoutMs = 2000 } = {}) => new DockerHostClient({ name: 'fake', endpoint: parseEndpoint(`unix://${socketPath}`), requestTimeoutMs }),
