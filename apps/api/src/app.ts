@@ -115,7 +115,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     const audit = new AuditLog(redis);
 
     const connection = redisConnectionOptions(redisUrl);
-    const queues = new JobQueues(connection);
+    const queues = new JobQueues(connection, config.hosts.map((h) => h.name));
     cleanup.push(() => queues.close());
     await queues.applyConcurrency(Object.fromEntries(config.hosts.map((h) => [h.name, h.maxConcurrentJobs])));
     const jobEvents = new JobEventsHub(queues, redis, connection, hosts.names(), log);

@@ -32,7 +32,7 @@ export async function startWorkerPool({ config, redisUrl, log, hosts: shared }: 
   const subscriber = new Redis(connection);
   subscriber.on('error', () => {});
   const hosts = shared ?? HostRegistry.fromConfig(config);
-  const queues = new JobQueues(connection);
+  const queues = new JobQueues(connection, config.hosts.map((h) => h.name));
   await queues.applyConcurrency(Object.fromEntries(config.hosts.map((h) => [h.name, h.maxConcurrentJobs])));
   const credentials = new CredentialStore(redis, secretKey, config.registries);
   const processor = makeProcessor({ hosts, redis, credentials, stallTimeoutMs: config.archives.stallTimeoutMs, log });

@@ -73,17 +73,20 @@ export async function viewOf(job: Job<JobEnvelope>, redis: Redis, stateReadBefor
   };
 }
 
-/** Finds a job by ID in its host's queue (the ID names the host). */
-export async function findJob(queues: JobQueues, id: string): Promise<Job<JobEnvelope> | undefined> {
+/** The queue an ID names, if the ID is well formed and names a configured host (no queue is made for others). */
+function queueOf(queues: JobQueues, id: string): Queue<JobEnvelope> | undefined {
   const parsed = parseJobId(id);
-  if (!parsed) return undefined;
-  return (await queues.get(parsed.host).getJob(id)) ?? undefined;
+  return parsed ? queues.find(parsed.host) : undefined;
+}
+
+/** Finds a job by ID in its host's queue (the ID names the host); undefined for an unknown host. */
+export async function findJob(queues: JobQueues, id: string): Promise<Job<JobEnvelope> | undefined> {
+  return (await queueOf(queues, id)?.getJob(id)) ?? undefined;
 }
 
 export async function readJob(queues: JobQueues, redis: Redis, id: string): Promise<JobView | undefined> {
-  const parsed = parseJobId(id);
-  if (!parsed) return undefined;
-  const queue = queues.get(parsed.host);
+  const queue = queueOf(queues, id);
+  if (!queue) return undefined;
   const state = await queue.getJobState(id);
   if (state === 'unknown') return undefined;
   const job = await queue.getJob(id);
@@ -111,17 +114,19 @@ const BULL_STATES: Record<JobState, string[]> = {
   CANCELLED: ['failed', 'waiting', 'delayed', 'prioritized', 'active'],
 };
 
-/** Jobs across hosts, newest first, at most `limit` per host. */
+/** Jobs across hosts (of `hosts`, narrowed by `filter.hosts`; other names have no jobs), newest first, at most `limit` per host. */
 export async function listJobs(queues: JobQueues, redis: Redis, hosts: string[], filter: JobFilter, limit = 1000): Promise<JobView[]> {
   const states = filter.states?.length ? filter.states : (['QUEUED', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELLED'] as JobState[]);
   const bullStates = [...new Set(states.flatMap((s) => BULL_STATES[s]))];
   let ids: Set<string> | undefined;
   if (filter.batchId) ids = new Set(await redis.smembers(`{hangar}:batch:${filter.batchId}`));
   const perHost = await Promise.all(
-    (filter.hosts?.length ? filter.hosts : hosts).map(async (host) => {
+    (filter.hosts?.length ? [...new Set(filter.hosts)].filter((host) => hosts.includes(host)) : hosts).map(async (host) => {
+      const queue = queues.find(host);
+      if (!queue) return [];
       const jobs = ids
-        ? (await Promise.all([...ids].filter((id) => parseJobId(id)?.host === host).map((id) => queues.get(host).getJob(id)))).filter((j): j is Job<JobEnvelope> => Boolean(j))
-        : await queues.get(host).getJobs(bullStates as never, 0, limit - 1, false);
+        ? (await Promise.all([...ids].filter((id) => parseJobId(id)?.host === host).map((id) => queue.getJob(id)))).filter((j): j is Job<JobEnvelope> => Boolean(j))
+        : await queue.getJobs(bullStates as never, 0, limit - 1, false);
       // Read each job state-first (readJob), so a job ending meanwhile never looks finished without its result.
       const views = await Promise.all(jobs.map((job) => readJob(queues, redis, job.id!)));
       return views.filter((view): view is JobView => Boolean(view));
@@ -131,4 +136,35 @@ export async function listJobs(queues: JobQueues, redis: Redis, hosts: string[],
     .flat()
     .filter((view) => states.includes(view.state) && (!filter.kinds?.length || filter.kinds.includes(view.kind)))
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+}
+
+/** What stands for a host name the reader's token does not see. */
+export const HIDDEN_HOST = '(hidden host)';
+
+/** `text` with every whole occurrence of the host's name (not part of a longer name) replaced by HIDDEN_HOST. */
+export function hideHostName(text: string, host: string): string {
+  const escaped = host.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  return text.replace(new RegExp(`(?<![A-Za-z0-9_.-])${escaped}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9_-])`, 'g'), HIDDEN_HOST);
+}
+
+/**
+ * The host a job names besides its own (a copy's source), when the reader may not see it; undefined otherwise.
+ * Such a job is shown with that name hidden (`hideSourceHost`), in its data, progress, error and log lines.
+ */
+export function hiddenSourceOf(view: Pick<JobView, 'kind' | 'data'>, visible: (host: string) => boolean): string | undefined {
+  const source = view.kind === 'copy' ? view.data.sourceHost : undefined;
+  return typeof source === 'string' && !visible(source) ? source : undefined;
+}
+
+/** The job as a reader who does not see its source host sees it (unchanged when the reader sees every host it names). */
+export function hideSourceHost(view: JobView, visible: (host: string) => boolean): JobView {
+  const source = hiddenSourceOf(view, visible);
+  if (!source) return view;
+  const hide = (text: string) => hideHostName(text, source);
+  return {
+    ...view,
+    data: { ...view.data, sourceHost: HIDDEN_HOST },
+    progress: view.progress ? { ...view.progress, ...(view.progress.message !== undefined ? { message: hide(view.progress.message) } : {}) } : undefined,
+    error: view.error ? { code: view.error.code, message: hide(view.error.message) } : undefined,
+  };
 }

@@ -1,3 +1,4 @@
+import { HangarError } from '@hangar/core';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import type { JobEnvelope } from './kinds.js';
@@ -17,17 +18,32 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 30 * 24 * 3600, count: 10_000 },
 } as const;
 
-/** The queues of the fleet, made on first use and closed together. */
+/**
+ * The queues of the fleet: one per configured host, made on first use and closed together. A name that is not a
+ * configured host never gets a queue (each BullMQ Queue holds a Redis connection for as long as it lives, so a
+ * queue per name a client makes up would be a connection per name, never closed): `has` says whether a host has
+ * one, `find` answers undefined and `get` throws HOST_NOT_FOUND.
+ */
 export class JobQueues {
   private readonly queues = new Map<string, Queue<JobEnvelope>>();
+  private readonly hosts: ReadonlySet<string>;
 
   readonly connection: ConnectionOptions;
 
-  constructor(connection: RedisOptions) {
+  /** `hosts`: the configured host names, the only ones that ever get a queue. */
+  constructor(connection: RedisOptions, hosts: Iterable<string>) {
     this.connection = connection as ConnectionOptions;
+    this.hosts = new Set(hosts);
   }
 
-  get(host: string): Queue<JobEnvelope> {
+  /** Whether the host is configured (and so has, or may get, a queue). */
+  has(host: string): boolean {
+    return this.hosts.has(host);
+  }
+
+  /** The host's queue, or undefined for a name that is not a configured host (nothing is made for it). */
+  find(host: string): Queue<JobEnvelope> | undefined {
+    if (!this.hosts.has(host)) return undefined;
     let queue = this.queues.get(host);
     if (!queue) {
       queue = new Queue<JobEnvelope>(queueName(host), { connection: this.connection, prefix: QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS });
@@ -35,6 +51,18 @@ export class JobQueues {
       this.queues.set(host, queue);
     }
     return queue;
+  }
+
+  /** The host's queue; HOST_NOT_FOUND for a name that is not a configured host. */
+  get(host: string): Queue<JobEnvelope> {
+    const queue = this.find(host);
+    if (!queue) throw new HangarError('HOST_NOT_FOUND', `no host named "${host}"`, { host });
+    return queue;
+  }
+
+  /** How many queues (so Redis connections) are open: at most one per configured host. */
+  get size(): number {
+    return this.queues.size;
   }
 
   /** Sets each host's limit of simultaneous jobs, enforced by Redis across all workers. */
