@@ -13,7 +13,7 @@ import { ensureCommands, freePort, run, spawnDaemon, waitFor, type Daemon } from
 import { makeTls, tlsPaths } from './certs.js';
 import { descendants, findSandboxProcesses, isRunning, mountsUnder, procStat, removeCgroup, tailFile, terminate, unmountUnder } from './proc.js';
 import { APP_10, emptySeedInfo, prepareSeedContext, pushToRegistry, seedEngine } from './seed.js';
-import { ENGINE_NAMES, type EngineInfo, type EngineName, type SandboxInfo, type SshInfo, type StartSandboxOptions } from './types.js';
+import { ENGINE_NAMES, type EngineInfo, type EngineName, type RegistryInfo, type SandboxInfo, type SshInfo, type StartSandboxOptions } from './types.js';
 
 const STATE_FILE = 'state.json';
 const MARKER_FILE = '.hangar-sandbox';
@@ -186,6 +186,23 @@ function engineEnv(info: SandboxInfo, name: EngineName): NodeJS.ProcessEnv {
 }
 
 const randomToken = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+/** A random string of exactly `length` letters and digits. */
+function randomAlnum(length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(length), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** Registry users whose passwords sweep what breaks credential encodings (see RegistryInfo.users). */
+function registryTestUsers(): RegistryInfo['users'] {
+  const base = 12 + (randomBytes(1)[0]! % 12);
+  return [
+    ...[0, 1, 2].map((extra) => ({ username: `len-${base + extra}`, password: randomAlnum(base + extra), why: `${base + extra} characters` })),
+    { username: 'escapes', password: `${randomAlnum(5)}:@"\\${randomAlnum(3)}:x@`, why: 'JSON escapes and URL userinfo characters' },
+    { username: 'unicode-ü', password: `pässwörd-日本-🔑-${randomAlnum(4)}`, why: 'non-ASCII (multi-byte UTF-8)' },
+    ...[0, 1, 2].map((shift) => ({ username: `b64-${shift}`, password: `${'y'.repeat(shift)}???~~~???~~~${randomAlnum(3)}`, why: `bytes that encode to + and / (shift ${shift})` })),
+  ];
+}
 
 function newSandboxDir(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -554,8 +571,12 @@ export class Sandbox {
     await mkdir(join(regDir, 'data'), { recursive: true });
     const { registry } = this.info;
     const htpasswdFile = join(regDir, 'htpasswd');
-    const { stdout } = await run('htpasswd', ['-Bbn', registry.username, registry.password]);
-    await writeFile(htpasswdFile, `${stdout.trim()}\n`, { mode: 0o600 });
+    const lines: string[] = [];
+    for (const user of [{ username: registry.username, password: registry.password }, ...registry.users]) {
+      const { stdout } = await run('htpasswd', ['-Bbn', user.username, user.password]);
+      lines.push(stdout.trim());
+    }
+    await writeFile(htpasswdFile, `${lines.join('\n')}\n`, { mode: 0o600 });
     // JSON is YAML: no quoting traps for the token or paths.
     const config = {
       version: '0.1',
@@ -823,6 +844,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       host: registryHost,
       username: 'hangar',
       password: randomToken(18),
+      users: registryTestUsers(),
       webhookUrl: options.webhookUrl ?? `http://127.0.0.1:${webhookPort}/webhooks/registry`,
       webhookToken: randomToken(24),
     },

@@ -24,6 +24,11 @@ export interface RegistryInfo {
   /** htpasswd user: 'hangar'. */
   username: string;
   password: string;
+  /**
+   * More htpasswd users, for credential tests: passwords of three consecutive lengths, with characters that need
+   * escaping in JSON (`:`, `@`, `"`, `\`), non-ASCII, and bytes whose base64 holds `+` and `/`. Fresh each run.
+   */
+  users: { username: string; password: string; why: string }[];
   /** Where the registry POSTs its notifications (endpoint name 'hangar'). */
   webhookUrl: string;
   /** The registry sends `Authorization: Bearer <webhookToken>` with every notification. */

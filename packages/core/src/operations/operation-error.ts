@@ -16,7 +16,8 @@ export class OperationError extends HangarError {
 }
 
 const PERMANENT: [RegExp, HangarErrorCode][] = [
-  [/unauthorized|authentication required|denied|no basic auth credentials|incorrect username or password/i, 'REGISTRY_AUTH_FAILED'],
+  // A registry's refusal. Not every "denied": a build step's "permission denied" is the build's own failure.
+  [/\bunauthorized\b|authentication required|\bdenied:|access (to the resource )?is denied|access denied for|no basic auth credentials|incorrect username or password/i, 'REGISTRY_AUTH_FAILED'],
   [/manifest unknown|not found|does not exist|no such image|repository .* not found/i, 'NOT_FOUND'],
   [/invalid reference format|invalid tag|invalid argument|unsupported|no matching manifest/i, 'BAD_REQUEST'],
 ];

@@ -29,7 +29,15 @@ export async function runProgressStream(
   let failure: OperationError | undefined;
   try {
     watchdog.waitingOnEngine(true);
-    const stream = await client.stream({ ...request, signal, timeoutMs: request.timeoutMs ?? 30_000 });
+    let stream: Readable;
+    try {
+      stream = await client.stream({ ...request, signal, timeoutMs: request.timeoutMs ?? 30_000 });
+    } catch (error) {
+      // The engine can refuse before the stream starts (HTTP 500 "no basic auth credentials", 404 "manifest
+      // unknown"): that message is classified like one inside the stream, so a denied credential is permanent.
+      if (error instanceof HangarError && error.code === 'ENGINE_ERROR' && !signal.aborted) throw classifyEngineFailure(error.message, client.name);
+      throw error;
+    }
     watchdog.waitingOnEngine(false);
     const decoder = new JsonLinesDecoder();
     const handle = (lines: ReturnType<JsonLinesDecoder['push']>) => {

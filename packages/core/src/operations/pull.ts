@@ -66,7 +66,7 @@ export async function pullImage(
       },
     );
   } catch (error) {
-    rethrowScrubbed(error, [request.auth], client.name);
+    rethrowScrubbed(error, [request.auth], client.name, ref.domain);
   }
   const name = ref.digest ? `${fromImage}@${ref.digest}` : `${fromImage}:${tag}`;
   let details = toImageDetails(client.name, await client.request<RawImageInspect>({ path: `/images/${encodeURIComponent(name)}/json`, signal: hooks.signal }));

@@ -31,7 +31,7 @@ export async function pushImage(client: DockerHostClient, request: { ref: string
       },
     );
   } catch (error) {
-    rethrowScrubbed(error, [request.auth], client.name);
+    rethrowScrubbed(error, [request.auth], client.name, ref.domain);
   }
   tracker.finish(digest ? `pushed ${name}:${ref.tag ?? 'latest'} ${digest}` : `pushed ${name}`);
   emit();
