@@ -42,4 +42,5 @@ export * from './operations/index.js';
 export { watchImageEvents, type ImageEvent } from './images/image-events.js';
 export * from './webhooks/index.js';
 export { selectHosts, parseLabelSelector, labelSelectorOf, type HostSelection } from './hosts/select-hosts.js';
+export * from './egress/index.js';
 export { webhookReceiverSchema, webhookRuleSchema, type WebhookReceiverConfig } from './config/config.schema.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseEndpoint } from '../docker/endpoint.js';
 import { WEBHOOK_SOURCES } from '../webhooks/sources.js';
+import { parseAllowEntry, parseDenyEntry } from '../egress/policy.js';
 
 const name = z
   .string()
@@ -15,6 +16,17 @@ const endpoint = z.string().superRefine((value, ctx) => {
 });
 
 const labels = z.record(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_./-]*$/, 'bad label key'), z.string()).default({});
+
+/** A zod check from a parser that throws with a message. */
+function checkEntry(parse: (entry: string) => unknown) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    try {
+      parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  };
+}
 
 export const hostConfigSchema = z.strictObject({
   name,
@@ -129,6 +141,17 @@ export const configSchema = z.strictObject({
       stalledIntervalMs: z.int().min(500).default(15_000),
       /** Attempts before a job fails for good (retries only for faults that can pass). */
       attempts: z.int().min(1).max(20).default(3),
+    })
+    .prefault({}),
+  /** Where URLs given to Hangar may lead (loadImage, importImage, remote build contexts, searchImages indexes). */
+  egress: z
+    .strictObject({
+      /** URL patterns (`https://artifacts.example.com/*`), host names (`registry.internal`, `*.corp.example`, `host:port`), addresses and CIDR networks that are allowed, internal ones included. */
+      allow: z.array(z.string().superRefine(checkEntry(parseAllowEntry))).default([]),
+      /** Networks never reached, whatever `allow` says (added to the default denied networks, which `allow` can open). */
+      deny: z.array(z.string().superRefine(checkEntry(parseDenyEntry))).default([]),
+      /** Public addresses need no `allow` entry; false: only what `allow` names is reached. */
+      allowPublic: z.boolean().default(true),
     })
     .prefault({}),
   hosts: z.array(hostConfigSchema).default([]),

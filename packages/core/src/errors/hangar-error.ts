@@ -19,6 +19,8 @@ export const HANGAR_ERROR_CODES = [
   'REGISTRY_ERROR',
   'ABORTED',
   'FORBIDDEN',
+  /** A URL leads somewhere the egress policy refuses (`egress` in hangar.yaml). */
+  'EGRESS_DENIED',
   'INTERNAL',
 ] as const;
 
