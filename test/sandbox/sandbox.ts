@@ -561,7 +561,9 @@ export class Sandbox {
     const port = Number(new URL(this.info.redisUrl).port);
     const logFile = join(redisDir, 'redis.log');
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--save', '', '--appendonly', 'no',
-      '--dir', redisDir, '--daemonize', 'no', '--loglevel', 'notice'];
+      '--dir', redisDir, '--daemonize', 'no', '--loglevel', 'notice',
+      // What BullMQ needs (and Redis's default, said explicitly): never evict a key, refuse writes at maxmemory.
+      '--maxmemory-policy', 'noeviction'];
     const daemon = this.#spawn('redis', 'redis', 'redis-server', args, logFile);
     await this.#waitReady('redis', daemon, logFile, () => redisPing(port), 15_000);
   }
@@ -843,7 +845,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       url: `http://${registryHost}`,
       host: registryHost,
       username: 'hangar',
-      password: randomToken(18),
+      // Its length varies from run to run and it holds characters that need escaping: no encoding may work by luck.
+      password: `${randomAlnum(16 + (randomBytes(1)[0]! % 13))}@:"\\é`,
       users: registryTestUsers(),
       webhookUrl: options.webhookUrl ?? `http://127.0.0.1:${webhookPort}/webhooks/registry`,
       webhookToken: randomToken(24),
