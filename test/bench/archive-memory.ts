@@ -2,6 +2,7 @@
 // streams, no temp file) while Hangar's resident memory is sampled every 50 ms from /proc; then the same move with
 // `docker save | docker load` for a time ratio. Hangar runs as its own process (`tsx apps/api/src/main.ts`).
 // Prints figures; asserts nothing. BENCH_IMAGE_MB sets the image size (default 1024).
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
@@ -89,7 +90,7 @@ try {
 
   // Hangar as its own process, on the sandbox's Redis, with alpha and beta.
   const port = await freePort();
-  const token = `hgr_bench_${Date.now()}`;
+  const token = `hgr_bench_${randomBytes(24).toString('base64url')}`;
   const yaml = [
     `dataDir: ${join(dir, 'hangar')}`,
     `archives: { stallTimeoutMs: ${STALL_TIMEOUT_MS} }`,

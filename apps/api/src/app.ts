@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import { EngineReader, HangarError, HostRegistry, RegistryDirectory, type HangarConfig } from '@hangar/core';
+import { EngineReader, HangarError, HostRegistry, redactText, RegistryDirectory, type HangarConfig } from '@hangar/core';
 import { CredentialStore, JobQueues, loadSecretKey, redisConnectionOptions } from '@hangar/jobs';
 import { startWorkerPool } from '@hangar/worker';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -61,7 +61,10 @@ const defaultLog = (line: string) => process.stderr.write(`${new Date().toISOStr
 
 /** Starts Redis (embedded unless configured), the host registry, and the HTTP + GraphQL server. */
 export async function startHangar(config: HangarConfig, options: StartHangarOptions = {}): Promise<Hangar> {
-  const log = options.log ?? defaultLog;
+  // Every log line goes through the one redaction helper: URLs lose user info and query values, Bearer/Basic
+  // credentials are replaced, whoever wrote the line.
+  const rawLog = options.log ?? defaultLog;
+  const log = (line: string) => rawLog(redactText(line));
   const cleanup: (() => Promise<void> | void)[] = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -104,7 +107,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     await redis.ping();
 
     const tokens = new TokenStore(redis);
-    const generatedAdminToken = await tokens.bootstrapAdmin(options.adminToken);
+    const generatedAdminToken = await tokens.bootstrapAdmin(options.adminToken, log);
 
     const hosts = HostRegistry.fromConfig(config, {
       onStatusChange: (state, previous) =>

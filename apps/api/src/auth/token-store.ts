@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { ConfigError } from '@hangar/core';
 import type { Redis } from 'ioredis';
 
 export type Role = 'viewer' | 'operator' | 'admin';
@@ -44,7 +45,59 @@ export interface TokenRecord {
   scope: TokenScope | undefined;
 }
 const BOOTSTRAP_KEY = 'hangar:auth:admin-bootstrapped';
+/** Hashes of revoked tokens: a revoked HANGAR_ADMIN_TOKEN is not registered again at the next start. */
+const REVOKED_KEY = 'hangar:auth:revoked';
+/** How long a valid token's lookup is reused: the bound on how late another API process sees a revocation. */
 const CACHE_MS = 5_000;
+/** Valid tokens whose lookups are kept at once (least recently used go first). Invalid ones are never kept. */
+export const TOKEN_CACHE_MAX = 10_000;
+/** The shortest HANGAR_ADMIN_TOKEN accepted, and the fewest distinct characters it must use. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+const MIN_ADMIN_TOKEN_DISTINCT = 10;
+
+/**
+ * Why a HANGAR_ADMIN_TOKEN is too weak (undefined when it is not): 32 characters at least, of 10 different ones at
+ * least, no whitespace. `openssl rand -base64 32` (or Hangar's own `hgr_` tokens) pass.
+ */
+export function adminTokenWeakness(token: string): string | undefined {
+  const chars = [...token];
+  if (/\s/.test(token)) return 'it holds whitespace';
+  if (chars.length < MIN_ADMIN_TOKEN_LENGTH) return `it is ${chars.length} characters long; at least ${MIN_ADMIN_TOKEN_LENGTH} are needed`;
+  if (new Set(chars).size < MIN_ADMIN_TOKEN_DISTINCT) return `it uses ${new Set(chars).size} different characters; at least ${MIN_ADMIN_TOKEN_DISTINCT} are needed`;
+  return undefined;
+}
+
+/**
+ * A least-recently-used map with a size bound (a Map keeps insertion order: a hit is moved to the end, the first
+ * entry is the one to drop).
+ */
+export class LruCache<K, V> {
+  private readonly map = new Map<K, V>();
+
+  constructor(readonly max: number) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: K): V | undefined {
+    const value = this.map.get(key);
+    if (value === undefined) return undefined;
+    this.map.delete(key);
+    this.map.set(key, value);
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+  }
+
+  delete(key: K): void {
+    this.map.delete(key);
+  }
+}
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -56,12 +109,24 @@ export function generateToken(): string {
 
 /**
  * Bearer tokens, stored only as SHA-256 hashes (tokens are 256 random bits, so a slow hash buys nothing).
- * Lookups are cached briefly so a burst of requests costs one Redis round trip.
+ * Lookups of valid tokens are cached for 5 s (at most TOKEN_CACHE_MAX of them, least recently used dropped first)
+ * so a burst of requests costs one Redis round trip; an invalid token is never cached, so no stream of made-up
+ * tokens can grow this process's memory (each costs one Redis lookup, under the per-token request limits).
  */
 export class TokenStore {
-  private readonly cache = new Map<string, { principal: Principal | undefined; until: number }>();
+  private readonly cache: LruCache<string, { principal: Principal; until: number }>;
 
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    cacheMax = TOKEN_CACHE_MAX,
+  ) {
+    this.cache = new LruCache(cacheMax);
+  }
+
+  /** How many lookups the cache holds (valid tokens only). */
+  get cacheSize(): number {
+    return this.cache.size;
+  }
 
   async add(token: string, principal: Omit<Principal, 'tokenId'>, createdBy?: string): Promise<Principal> {
     const hash = hashToken(token);
@@ -111,8 +176,10 @@ export class TokenStore {
     if (!/^[0-9a-f]{12}$/.test(id)) return false;
     const keys = await this.scanKeys(`${TOKEN_PREFIX}${id}*`);
     for (const key of keys) {
-      await this.redis.del(key);
-      this.cache.delete(key.slice(TOKEN_PREFIX.length));
+      const hash = key.slice(TOKEN_PREFIX.length);
+      // Remembered first: a HANGAR_ADMIN_TOKEN revoked stays revoked across restarts (bootstrapAdmin).
+      await this.redis.multi().sadd(REVOKED_KEY, hash).del(key).exec();
+      this.cache.delete(hash);
     }
     return keys.length > 0;
   }
@@ -132,22 +199,35 @@ export class TokenStore {
     const hash = hashToken(token);
     const cached = this.cache.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;
+    if (cached) this.cache.delete(hash);
     const record = await this.redis.hgetall(TOKEN_KEY(hash));
     const role = record.role;
     const principal: Principal | undefined =
       role === 'admin' || role === 'operator' || role === 'viewer'
         ? { tokenId: tokenIdOf(hash), name: record.name ?? 'unnamed', role, scope: parseScope(record.scope) }
         : undefined;
-    this.cache.set(hash, { principal, until: Date.now() + CACHE_MS });
+    if (principal) this.cache.set(hash, { principal, until: Date.now() + CACHE_MS });
     return principal;
   }
 
   /**
-   * Makes sure an admin can get in: the token from HANGAR_ADMIN_TOKEN is registered when given; otherwise, on
-   * the very first start against this Redis, a token is generated and returned (to be printed once).
+   * Makes sure an admin can get in: the token from HANGAR_ADMIN_TOKEN is registered when given (a weak one stops
+   * start-up; one that was revoked is not registered again, and the log says so); otherwise, on the very first
+   * start against this Redis, a token is generated and returned (to be printed once).
    */
-  async bootstrapAdmin(envToken: string | undefined): Promise<string | undefined> {
+  async bootstrapAdmin(envToken: string | undefined, log: (line: string) => void = () => {}): Promise<string | undefined> {
     if (envToken) {
+      const weakness = adminTokenWeakness(envToken);
+      if (weakness) throw new ConfigError('HANGAR_ADMIN_TOKEN', `too weak: ${weakness} (make one with: openssl rand -base64 32)`, 'environment');
+      const hash = hashToken(envToken);
+      if (await this.redis.sismember(REVOKED_KEY, hash)) {
+        log(
+          `HANGAR_ADMIN_TOKEN (token ${tokenIdOf(hash)}) was revoked: it was NOT registered again and does not work. ` +
+            'Use another admin token, or set HANGAR_ADMIN_TOKEN to a new value.',
+        );
+        await this.redis.set(BOOTSTRAP_KEY, new Date().toISOString());
+        return undefined;
+      }
       await this.add(envToken, { name: 'admin (HANGAR_ADMIN_TOKEN)', role: 'admin' });
       await this.redis.set(BOOTSTRAP_KEY, new Date().toISOString());
       return undefined;
