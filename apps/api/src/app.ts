@@ -31,7 +31,7 @@ import { buildHangarSchema } from './schema/build-schema.js';
 import { engineCallsPlugin } from './plugins/engine-calls.js';
 import { startWebhooks } from './webhooks/webhooks.js';
 import { makeFormatError } from './schema/format-error.js';
-import { depthLimit } from './plugins/depth-limit.js';
+import { operationArgs, queryLimitRules } from './plugins/query-limits.js';
 
 export interface StartHangarOptions {
   /** Where log lines go (default: stderr with a timestamp). */
@@ -147,7 +147,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       credentials,
       webhooks,
       tokens,
-      reader: new EngineReader(visible, signal),
+      reader: new EngineReader(visible, signal, { maxCalls: config.limits.maxEngineCallsPerRequest }),
       };
     };
 
@@ -172,16 +172,18 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
           return true;
         },
         // Each new subscription checks the token again: one revoked since the connection opened starts nothing.
-        onSubscribe: async (ctx) => {
+        onSubscribe: async (ctx, _id, payload) => {
           const principal = ctx.extra.token ? await tokens.verify(ctx.extra.token) : undefined;
           if (principal) {
             ctx.extra.principal = principal;
-            return undefined;
+            // Parsed with the token limit and validated with the query limits here (graphql-ws's own parse would
+            // read any document whole, and a syntax error would close the socket).
+            return operationArgs(schema, payload, config.limits);
           }
           return [new GraphQLError('invalid token: it was revoked', { extensions: { code: 'UNAUTHENTICATED' } })];
         },
         context: (ctx) => contextFor(ctx.extra.principal!),
-        validate: (schema_, document) => validate(schema_, document, [...specifiedRules, depthLimit()]),
+        validate: (schema_, document) => validate(schema_, document, [...specifiedRules, ...queryLimitRules(config.limits)]),
         // Subscriptions' errors leave with an `extensions.code`, as queries' do (Apollo's formatError is HTTP only).
         // Errors before execution are the document's (validation): their messages go out as they are.
         onError: (_ctx, _id, _payload, errors) =>
@@ -199,7 +201,9 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       schema,
       plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), engineCallsPlugin((calls) => (metrics.engineCalls += calls))],
       formatError,
-      validationRules: [depthLimit()],
+      // The query limits (config `limits`): the token limit stops the parser; the rest are validation rules.
+      parseOptions: { maxTokens: config.limits.maxTokens },
+      validationRules: queryLimitRules(config.limits),
       includeStacktraceInErrorResponses: false,
       // main.ts handles signals and stops everything in order; Apollo must not race it.
       stopOnTerminationSignals: false,

@@ -28,4 +28,13 @@ describe('depthLimit', () => {
     const introspection = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } }`;
     expect(validate(schema, parse(introspection), [depthLimit(2)])).toEqual([]);
   });
+
+  it.each([24, 40, 100])('measures fragments that spread the next one twice, %i levels, each fragment once (it used to take 2^levels steps)', (levels) => {
+    const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Node { ...F${i + 1} ...F${i + 1} }`).join('\n');
+    const bomb = (leaf: string) => `query { root { ...F0 } }\n${fragments}\nfragment F${levels} on Node { ${leaf} }`;
+    expect(validate(schema, parse(bomb('child { name }')), [depthLimit(3)])).toEqual([]);
+    expect(validate(schema, parse(bomb('child { child { name } }')), [depthLimit(3)]).map((error) => [error.message, error.extensions.code])).toEqual([
+      ['the operation nests fields 4 deep; the limit is 3', 'QUERY_TOO_DEEP'],
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { HangarError } from '@hangar/core';
+import { tooManyTokens, validationAborted } from '../plugins/query-limits.js';
 
 /**
  * Every GraphQL error leaves with an `extensions.code`: HangarErrors keep theirs, Apollo's own (validation,
@@ -17,8 +18,13 @@ export function makeFormatError(log: (line: string) => void) {
         extensions: { code: original.code, ...(original.host ? { host: original.host } : {}) },
       };
     }
+    // A document past limits.maxTokens is a parse failure to Apollo (graphql's parser stops there): it gets its own code.
+    const tokens = formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? tooManyTokens(formatted.message) : undefined;
+    if (tokens) return { message: tokens.message, extensions: { code: 'TOO_MANY_TOKENS' } };
+    const aborted = formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' ? validationAborted(formatted.message) : undefined;
+    if (aborted) return { message: aborted.message, extensions: { code: 'QUERY_TOO_COMPLEX' } };
     // Apollo gives every validation error GRAPHQL_VALIDATION_FAILED; a rule of ours that names its own code
-    // (QUERY_TOO_DEEP) keeps it.
+    // (QUERY_TOO_DEEP, QUERY_TOO_COMPLEX, TOO_MANY_ALIASES, TOO_MANY_DIRECTIVES) keeps it.
     // (Duck-typed: graphql may be loaded twice, as ESM and CommonJS, so instanceof cannot be trusted here.)
     const ruleCode = (error as { originalError?: { extensions?: { code?: unknown } } } | undefined)?.originalError?.extensions?.code;
     if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && typeof ruleCode === 'string' && ruleCode !== 'GRAPHQL_VALIDATION_FAILED') {

@@ -131,6 +131,18 @@ export const configSchema = z.strictObject({
         .int()
         .refine((value) => value === 0 || value >= 64 * 1024 ** 2, 'must be 0 (no limit) or at least 64 MiB (67108864)')
         .default(2 * 1024 ** 3),
+      /** Field nesting one GraphQL operation may have (introspection not counted); deeper is QUERY_TOO_DEEP. */
+      maxDepth: z.int().min(2).max(100).default(12),
+      /** Aliased fields one operation may have, counted through fragments; more is TOO_MANY_ALIASES. */
+      maxAliases: z.int().min(0).max(10_000).default(30),
+      /** Directives one operation may have, counted through fragments; more is TOO_MANY_DIRECTIVES. */
+      maxDirectives: z.int().min(0).max(10_000).default(50),
+      /** Lexical tokens one GraphQL document may have; the parser stops at the first past it (TOO_MANY_TOKENS). */
+      maxTokens: z.int().min(500).max(1_000_000).default(5000),
+      /** Estimated cost of one operation (graphql-armor's cost model, `first`/`last` multiply); more is QUERY_TOO_COMPLEX. */
+      maxCost: z.number().min(100).default(50_000),
+      /** Engine calls one request may make; past it each further call fails with ENGINE_CALL_BUDGET_EXCEEDED. */
+      maxEngineCallsPerRequest: z.int().min(10).max(1_000_000).default(5000),
     })
     .prefault({}),
   jobs: z

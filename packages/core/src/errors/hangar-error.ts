@@ -19,6 +19,8 @@ export const HANGAR_ERROR_CODES = [
   'REGISTRY_ERROR',
   'ABORTED',
   'FORBIDDEN',
+  /** One request asked for more engine calls than `limits.maxEngineCallsPerRequest`; the rest were not made. */
+  'ENGINE_CALL_BUDGET_EXCEEDED',
   /** A URL leads somewhere the egress policy refuses (`egress` in hangar.yaml). */
   'EGRESS_DENIED',
   'INTERNAL',
