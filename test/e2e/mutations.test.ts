@@ -229,6 +229,8 @@ describe('removeImages', () => {
     [{ refs: ['a'], filter: { dangling: true } }, 'BAD_REQUEST'],
     [{ refs: ['a'], hosts: ['nope'] }, 'HOST_NOT_FOUND'],
     [{ filter: { until: 'soon' } }, 'BAD_REQUEST'],
+    [{ refs: ['a'], hosts: [] }, 'BAD_REQUEST'],
+    [{ refs: ['a'], allHosts: true }, 'BAD_REQUEST'],
   ])('bad input %j is a user error and removes nothing', async (input, code) => {
     const before = await state('alpha');
     const payload = await removeImages({ hosts: ['alpha'], ...input });
@@ -275,10 +277,89 @@ describe('pruneImages', () => {
     [{ until: 'tomorrow' }, 'BAD_REQUEST'],
     [{ label: ['=x'] }, 'BAD_REQUEST'],
     [{ hosts: ['nope'] }, 'HOST_NOT_FOUND'],
+    [{ hosts: [] }, 'BAD_REQUEST'],
+    [{ allHosts: true }, 'BAD_REQUEST'],
   ])('bad input %j is a user error and prunes nothing', async (input, code) => {
-    const payload = await pruneImages({ all: true, label: [LABEL], ...input });
+    const payload = await pruneImages({ hosts: ['gamma'], all: true, label: [LABEL], ...input });
     expect(payload.results).toEqual([]);
     expect(payload.userErrors[0]?.code).toBe(code);
+  });
+});
+
+describe('no default hosts: remove and prune act only where asked', () => {
+  const ALL: EngineName[] = ['alpha', 'beta', 'gamma'];
+  /** `docker image ls -a` (IDs, tags, digests) on each engine. */
+  const everyEngine = () => Promise.all(ALL.map(state));
+  /** On every engine: a tagged image and a dangling one (its first build), both removable, both prunable. */
+  const tag = `mut-sel-${run}/x_${randomBytes(2).toString('hex')}:v1.${run.length}`;
+
+  beforeAll(async () => {
+    for (const engine of ALL) {
+      await build(engine, [tag], 'LABEL org.hangar.sel="two words, \\"quoted\\""');
+      await build(engine, [tag]);
+    }
+  });
+
+  it.each<[string, Omit<RemoveImagesInput, 'refs' | 'filter'>, string[]]>([
+    ['no hosts', {}, ['input', 'hosts']],
+    ['hosts: []', { hosts: [] }, ['input', 'hosts']],
+    ['allHosts: false', { allHosts: false }, ['input', 'hosts']],
+    ['hosts and allHosts', { hosts: ['beta'], allHosts: true }, ['input', 'allHosts']],
+  ])('removeImages with %s is BAD_REQUEST naming the field, and no engine changes', async (_what, selection, field) => {
+    const before = await everyEngine();
+    for (const input of [{ refs: [tag] }, { filter: { reference: [`mut-sel-${run}/*`] }, force: true }, { refs: [tag], force: true, dryRun: true }] as RemoveImagesInput[]) {
+      const payload = await removeImages({ ...input, ...selection });
+      expect(payload.results).toEqual([]);
+      expect(payload.userErrors).toEqual([{ code: 'BAD_REQUEST', message: expect.stringMatching(/hosts|allHosts/), field, host: null }]);
+    }
+    expect(await everyEngine()).toEqual(before);
+  });
+
+  it.each<[string, Omit<PruneImagesInput, 'all' | 'label'>, string[]]>([
+    ['no hosts', {}, ['input', 'hosts']],
+    ['hosts: []', { hosts: [] }, ['input', 'hosts']],
+    ['allHosts: null', { allHosts: null }, ['input', 'hosts']],
+    ['hosts and allHosts', { hosts: ['alpha', 'gamma'], allHosts: true }, ['input', 'allHosts']],
+  ])('pruneImages with %s is BAD_REQUEST naming the field, and no engine changes', async (_what, selection, field) => {
+    const before = await everyEngine();
+    for (const all of [false, true]) {
+      const payload = await pruneImages({ all, label: [LABEL], ...selection });
+      expect(payload.results).toEqual([]);
+      expect(payload.userErrors).toEqual([{ code: 'BAD_REQUEST', message: expect.stringMatching(/hosts|allHosts/), field, host: null }]);
+    }
+    expect(await everyEngine()).toEqual(before);
+  });
+
+  it('allHosts: true removes on every host, and the dry run predicts it', async () => {
+    const tag = `mut-all-${run}/every:${randomBytes(3).toString('hex')}`;
+    const ids = await Promise.all(ALL.map((engine) => build(engine, [tag])));
+    const real = await dryThenReal('remove', { allHosts: true, refs: [tag] }, ALL);
+    expect(real.userErrors).toEqual([]);
+    expect(real.results.map((r) => r.host).sort()).toEqual(ALL);
+    for (const [i, engine] of ALL.entries()) {
+      const result = real.results.find((r) => r.host === engine)!;
+      expect(result.untagged).toEqual([tag]);
+      expect(result.deleted[0]).toBe(ids[i]);
+      expect(await exists(engine, ids[i]!)).toBe(false);
+    }
+  });
+
+  it('allHosts: true prunes every host (only what the label selects)', async () => {
+    const label = `org.hangar.prune-all=${run}-${randomBytes(2).toString('hex')}`;
+    const kept = `mutpa-${run}/kept:1`;
+    const dangling: string[] = [];
+    for (const engine of ALL) {
+      dangling.push(await build(engine, [kept], `LABEL ${label}`));
+      await build(engine, [kept], `LABEL ${label}`);
+    }
+    const real = await dryThenReal('prune', { allHosts: true, label: [label] }, ALL);
+    expect(real.userErrors).toEqual([]);
+    expect(real.results.map((r) => r.host).sort()).toEqual(ALL);
+    for (const [i, engine] of ALL.entries()) {
+      expect(real.results.find((r) => r.host === engine)!.deleted).toContain(dangling[i]);
+      expect(await exists(engine, dangling[i]!)).toBe(false);
+      expect(await exists(engine, kept)).toBe(true);
+    }
   });
 });
 

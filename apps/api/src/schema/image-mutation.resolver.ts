@@ -15,21 +15,10 @@ import {
 } from '@hangar/core';
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { HangarContext } from '../context.js';
+import { chooseHosts } from './host-selection.js';
 import { Image } from './image.type.js';
 import { CommitContainerInput, CommitContainerPayload, ImageRemoval, PruneImagesInput, PruneImagesPayload, RemoveImagesInput, RemoveImagesPayload, TagImageInput, TagImagePayload } from './image-mutation.types.js';
 import { UserError } from './user-error.type.js';
-
-/** Hosts named in a mutation input: unknown names are user errors, not silently skipped. */
-function targetHosts(context: HangarContext, names: string[] | null | undefined): { hosts: string[]; errors: UserError[] } {
-  if (names && names.length === 0) return { hosts: [], errors: [UserError.of('BAD_REQUEST', 'hosts: name at least one host, or leave it out for all', { field: ['input', 'hosts'] })] };
-  const wanted = names ? [...new Set(names)] : context.hosts.names();
-  return {
-    hosts: wanted.filter((name) => context.hosts.has(name)),
-    errors: wanted
-      .filter((name) => !context.hosts.has(name))
-      .map((name) => UserError.of('HOST_NOT_FOUND', `no host named "${name}"`, { field: ['input', 'hosts'], host: name })),
-  };
-}
 
 function toRemoval(outcome: RemovalOutcome): ImageRemoval {
   return Object.assign(new ImageRemoval(), {
@@ -134,7 +123,7 @@ export class ImageMutationResolver {
         payload.userErrors.push(UserError.from(error, { field: ['input', 'filter'] }));
       }
     }
-    const { hosts, errors } = targetHosts(context, input.hosts);
+    const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, allHosts: input.allHosts }, { names: 'hosts' });
     payload.userErrors.push(...errors);
     const request = { refs: input.refs, filter: input.filter, force: input.force ?? false, noPrune: input.noPrune ?? false };
     const dryRun = input.dryRun ?? false;
@@ -146,7 +135,7 @@ export class ImageMutationResolver {
       if (unsafe.length > 0) {
         payload.userErrors.push(...unsafe.map((f) => UserError.of(f.code, `${f.message}; nothing was removed on any host`, { host: f.host, field: ['input', 'refs'] })));
       } else {
-        payload.userErrors.push(...planned.failures.map((f) => UserError.of(f.code, f.message, { host: f.host })));
+        payload.userErrors.push(...down, ...planned.failures.map((f) => UserError.of(f.code, f.message, { host: f.host })));
         const plans: RemovalPlan[] = planned.results.map((r) => r.value);
         const outcomes = dryRun
           ? plans.map((plan) => plan.predicted)
@@ -160,7 +149,7 @@ export class ImageMutationResolver {
     await context.audit.record(context.principal, {
       action: 'removeImages',
       hosts: input.hosts ?? hosts,
-      target: { refs: input.refs, filter: input.filter, force: request.force, noPrune: request.noPrune, dryRun },
+      target: { refs: input.refs, allHosts: input.allHosts ?? false, filter: input.filter, force: request.force, noPrune: request.noPrune, dryRun },
       outcome: payload.results.length === 0 && payload.userErrors.length > 0 ? 'failed' : outcomeWord(payload.userErrors, dryRun),
       detail: summarize(payload.results, payload.userErrors),
     });
@@ -186,10 +175,11 @@ export class ImageMutationResolver {
         if (label === '' || label.startsWith('=')) payload.userErrors.push(UserError.of('BAD_REQUEST', `${name}: "${label}" must be key or key=value`, { field: ['input', name] }));
       }
     }
-    const { hosts, errors } = targetHosts(context, input.hosts);
+    const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, allHosts: input.allHosts }, { names: 'hosts' });
     payload.userErrors.push(...errors);
     const dryRun = input.dryRun ?? false;
     if (payload.userErrors.length === 0) {
+      payload.userErrors.push(...down);
       const options = { all: input.all ?? false, until, labels: input.label ?? [], notLabels: input.labelNot ?? [], dryRun };
       const done = await fanOut(hosts, (host) => pruneImages(context.reader, context.hosts.client(host), host, options), {
         timeoutMs: context.config.fleet.hostTimeoutMs * 6,
@@ -200,7 +190,7 @@ export class ImageMutationResolver {
     await context.audit.record(context.principal, {
       action: 'pruneImages',
       hosts: input.hosts ?? hosts,
-      target: { all: input.all ?? false, until: input.until, label: input.label, labelNot: input.labelNot, dryRun },
+      target: { allHosts: input.allHosts ?? false, all: input.all ?? false, until: input.until, label: input.label, labelNot: input.labelNot, dryRun },
       outcome: payload.results.length === 0 && payload.userErrors.length > 0 ? 'failed' : outcomeWord(payload.userErrors, dryRun),
       detail: summarize(payload.results, payload.userErrors),
     });

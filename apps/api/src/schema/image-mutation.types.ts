@@ -25,10 +25,13 @@ export class TagImagePayload {
   userErrors!: UserError[];
 }
 
-@InputType({ description: '`docker rmi` on one or many hosts, by references or by a filter.' })
+@InputType({ description: '`docker rmi` on one or many hosts, by references or by a filter. The hosts must be chosen: `hosts`, or `allHosts: true`; without either nothing is removed (a BAD_REQUEST user error).' })
 export class RemoveImagesInput {
-  @Field(() => [String], { nullable: true, description: 'Hosts; all hosts when left out.' })
+  @Field(() => [String], { nullable: true, description: 'The hosts to remove on (at least one). Required unless `allHosts` is true; there is no default.' })
   hosts?: string[];
+
+  @Field(() => Boolean, { nullable: true, description: 'True: every host (of those the token sees). Not with `hosts`. A host that is down is a user error for that host; the others go on.' })
+  allHosts?: boolean;
 
   @Field(() => [String], { nullable: true, description: 'What to remove: name[:tag], name@digest, full ID or ID prefix (an ambiguous prefix removes nothing). Give `refs` or `filter`.' })
   refs?: string[];
@@ -46,10 +49,13 @@ export class RemoveImagesInput {
   dryRun?: boolean;
 }
 
-@InputType({ description: '`docker image prune` on one or many hosts.' })
+@InputType({ description: '`docker image prune` on one or many hosts. The hosts must be chosen: `hosts`, or `allHosts: true`; without either nothing is pruned (a BAD_REQUEST user error).' })
 export class PruneImagesInput {
-  @Field(() => [String], { nullable: true, description: 'Hosts; all hosts when left out.' })
+  @Field(() => [String], { nullable: true, description: 'The hosts to prune (at least one). Required unless `allHosts` is true; there is no default.' })
   hosts?: string[];
+
+  @Field(() => Boolean, { nullable: true, description: 'True: every host (of those the token sees). Not with `hosts`. A host that is down is a user error for that host; the others go on.' })
+  allHosts?: boolean;
 
   @Field(() => Boolean, { nullable: true, description: '`-a`: every image no container uses, not only dangling ones.' })
   all?: boolean;

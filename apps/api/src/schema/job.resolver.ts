@@ -8,8 +8,6 @@ import {
   findImage,
   HangarError,
   OperationError,
-  parseLabelSelector,
-  selectHosts as selectFleetHosts,
   watchImageEvents,
   type ImageEvent as CoreImageEvent,
 } from '@hangar/core';
@@ -17,24 +15,15 @@ import { cancelJob, enqueueJob, parseJobId, jobLogs, listJobs, makeBatchId, read
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Channel } from '../jobs/channel.js';
 import type { HangarContext } from '../context.js';
-import { BuildImageInput, CopyImageInput, HostSelectorInput, ImportImageInput, LoadImageInput, PullImageInput, PushImageInput } from './job-inputs.js';
+import { chooseHosts } from './host-selection.js';
+import { BuildImageInput, CopyImageInput, ImportImageInput, LoadImageInput, PullImageInput, PushImageInput } from './job-inputs.js';
 import { ImageEvent, Job, JobConnection, JobFilterInput, JobsPayload } from './job.type.js';
 import { paginate } from './pagination.js';
 import { UserError } from './user-error.type.js';
 
-/** Resolves names and label selectors to configured hosts (core's selectHosts); unknown names are user errors. */
-export function selectHosts(
-  context: HangarContext,
-  names: string[] | null | undefined,
-  selector: HostSelectorInput | null | undefined,
-  field: string,
-): { hosts: string[]; errors: UserError[] } {
-  const selection = names || selector ? { names: [...(names ?? []), ...(selector?.names ?? [])], labels: selector?.labels?.map(parseLabelSelector) } : undefined;
-  const { hosts, unknown } = selectFleetHosts(context.hosts.states(), selection);
-  const errors = unknown.map((name) => UserError.of('HOST_NOT_FOUND', `no host named "${name}"`, { field: ['input', field], host: name }));
-  if (hosts.length === 0 && errors.length === 0) errors.push(UserError.of('BAD_REQUEST', 'no host matches', { field: ['input', field] }));
-  return { hosts, errors };
-}
+/** The input fields the job mutations choose hosts with. */
+const HOST_FIELDS = { names: 'hosts', selector: 'hostSelector' };
+const TARGET_FIELDS = { names: 'targetHosts', selector: 'targetSelector' };
 
 function check(fn: () => void, field: string): UserError[] {
   try {
@@ -55,9 +44,10 @@ export class JobResolver {
     dataFor: (host: string) => unknown,
     userErrors: UserError[],
     audit: Record<string, unknown>,
+    notStarted: UserError[] = [],
   ): Promise<JobsPayload> {
-    const payload = Object.assign(new JobsPayload(), { userErrors, jobs: [] as Job[] });
-    if (userErrors.length === 0) {
+    const payload = Object.assign(new JobsPayload(), { userErrors: [...userErrors, ...(userErrors.length ? [] : notStarted)], jobs: [] as Job[] });
+    if (userErrors.length === 0 && hosts.length > 0) {
       const batchId = makeBatchId();
       payload.batchId = batchId;
       const views: JobView[] = [];
@@ -72,8 +62,8 @@ export class JobResolver {
       action: `${kind}Image`,
       hosts,
       target: audit,
-      outcome: payload.userErrors.length ? 'failed' : 'ok',
-      detail: payload.userErrors[0]?.message ?? `${payload.jobs?.length ?? 0} job(s), batch ${payload.batchId}`,
+      outcome: payload.userErrors.length === 0 ? 'ok' : payload.jobs.length > 0 ? 'partial' : 'failed',
+      detail: [payload.jobs.length ? `${payload.jobs.length} job(s), batch ${payload.batchId}` : '', payload.userErrors[0]?.message ?? ''].filter(Boolean).join('; '),
     });
     return payload;
   }
@@ -81,26 +71,26 @@ export class JobResolver {
   @Authorized('operator')
   @Mutation(() => JobsPayload, { description: '`docker pull` onto hosts: one job per host, grouped in a batch. A pull of the same reference already running on a host is joined.' })
   async pullImage(@Ctx() context: HangarContext, @Arg('input', () => PullImageInput, { description: 'What to pull, where.' }) input: PullImageInput): Promise<JobsPayload> {
-    const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
+    const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, selector: input.hostSelector, allHosts: input.allHosts }, HOST_FIELDS);
     errors.push(...check(() => checkOperationRef(input.ref), 'ref'));
-    return this.start(context, 'pull', hosts, () => ({ ref: input.ref.trim(), platform: input.platform ?? undefined, registry: input.registry ?? undefined }), errors, { ref: input.ref, platform: input.platform, registry: input.registry });
+    return this.start(context, 'pull', hosts, () => ({ ref: input.ref.trim(), platform: input.platform ?? undefined, registry: input.registry ?? undefined }), errors, { ref: input.ref, platform: input.platform, registry: input.registry, allHosts: input.allHosts ?? undefined }, down);
   }
 
   @Authorized('operator')
   @Mutation(() => JobsPayload, { description: '`docker push` from hosts, one job per host.' })
   async pushImage(@Ctx() context: HangarContext, @Arg('input', () => PushImageInput, { description: 'What to push, from where.' }) input: PushImageInput): Promise<JobsPayload> {
-    const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
+    const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, selector: input.hostSelector, allHosts: input.allHosts }, HOST_FIELDS);
     errors.push(...check(() => {
       const ref = checkOperationRef(input.ref);
       if (ref.digest) throw new OperationError('BAD_REQUEST', 'cannot push a digest reference', true);
     }, 'ref'));
-    return this.start(context, 'push', hosts, () => ({ ref: input.ref.trim(), registry: input.registry ?? undefined }), errors, { ref: input.ref, registry: input.registry });
+    return this.start(context, 'push', hosts, () => ({ ref: input.ref.trim(), registry: input.registry ?? undefined }), errors, { ref: input.ref, registry: input.registry, allHosts: input.allHosts ?? undefined }, down);
   }
 
   @Authorized('operator')
   @Mutation(() => JobsPayload, { description: '`docker build` on hosts, one job per host; the build output is the job’s log.' })
   async buildImage(@Ctx() context: HangarContext, @Arg('input', () => BuildImageInput, { description: 'Context, tags and options.' }) input: BuildImageInput): Promise<JobsPayload> {
-    const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
+    const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, selector: input.hostSelector, allHosts: input.allHosts }, HOST_FIELDS);
     const given = [input.dockerfile, input.contextUpload, input.contextUrl].filter((v) => v !== undefined && v !== null).length;
     let context_: Record<string, unknown> = {};
     if (given !== 1) errors.push(UserError.of('BAD_REQUEST', 'give exactly one of dockerfile, contextUpload or contextUrl', { field: ['input'] }));
@@ -133,14 +123,15 @@ export class JobResolver {
         platform: input.platform ?? undefined,
       }),
       errors,
-      { tags: input.tags, context: context_.kind, buildArgKeys: input.buildArgs?.map((p) => p.key) },
+      { tags: input.tags, context: context_.kind, buildArgKeys: input.buildArgs?.map((p) => p.key), allHosts: input.allHosts ?? undefined },
+      down,
     );
   }
 
   @Authorized('operator')
   @Mutation(() => JobsPayload, { description: '`docker import URL` on hosts, as jobs (uploads go through POST /api/v1/hosts/:host/images/import).' })
   async importImage(@Ctx() context: HangarContext, @Arg('input', () => ImportImageInput, { description: 'Source URL and the new image’s name.' }) input: ImportImageInput): Promise<JobsPayload> {
-    const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
+    const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, selector: input.hostSelector, allHosts: input.allHosts }, HOST_FIELDS);
     errors.push(...check(() => checkImportUrl(input.url), 'url'));
     errors.push(...check(() => checkImportTarget(input.repo ?? undefined, input.tag ?? undefined), 'repo'));
     const { problems } = checkDockerfileChanges(input.changes ?? []);
@@ -149,24 +140,25 @@ export class JobResolver {
       url: input.url.replace(/\/\/[^@/]*@/, '//'),
       repo: input.repo,
       tag: input.tag,
-    });
+      allHosts: input.allHosts ?? undefined,
+    }, down);
   }
 
   @Authorized('operator')
   @Mutation(() => JobsPayload, { description: '`docker load` of an archive from a URL, on hosts, as jobs (uploads go through POST /api/v1/hosts/:host/images/load).' })
   async loadImage(@Ctx() context: HangarContext, @Arg('input', () => LoadImageInput, { description: 'Archive URL and hosts.' }) input: LoadImageInput): Promise<JobsPayload> {
-    const { hosts, errors } = selectHosts(context, input.hosts, input.hostSelector, 'hosts');
+    const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, selector: input.hostSelector, allHosts: input.allHosts }, HOST_FIELDS);
     errors.push(...check(() => checkImportUrl(input.url), 'url'));
-    return this.start(context, 'load', hosts, () => ({ url: input.url }), errors, { url: input.url.replace(/\/\/[^@/]*@/, '//') });
+    return this.start(context, 'load', hosts, () => ({ url: input.url }), errors, { url: input.url.replace(/\/\/[^@/]*@/, '//'), allHosts: input.allHosts ?? undefined }, down);
   }
 
   @Authorized('operator')
   @Mutation(() => JobsPayload, { description: 'Copies an image from one host to others, engine to engine with no registry and no temporary file: one job per target host.' })
   async copyImage(@Ctx() context: HangarContext, @Arg('input', () => CopyImageInput, { description: 'Source, image and targets.' }) input: CopyImageInput): Promise<JobsPayload> {
-    const { hosts, errors } = selectHosts(context, input.targetHosts, input.targetSelector, 'targetHosts');
+    const { hosts, errors, down } = await chooseHosts(context, { names: input.targetHosts, selector: input.targetSelector, allHosts: input.allHosts }, TARGET_FIELDS, { exclude: input.sourceHost });
     if (!context.hosts.has(input.sourceHost)) errors.push(UserError.of('HOST_NOT_FOUND', `no host named "${input.sourceHost}"`, { field: ['input', 'sourceHost'] }));
     const targets = hosts.filter((host) => host !== input.sourceHost);
-    if (errors.length === 0 && targets.length === 0) errors.push(UserError.of('BAD_REQUEST', 'no target host other than the source', { field: ['input', 'targetHosts'] }));
+    if (errors.length === 0 && targets.length === 0 && down.length === 0) errors.push(UserError.of('BAD_REQUEST', 'no target host other than the source', { field: ['input', 'targetHosts'] }));
     if (errors.length === 0) {
       try {
         const image = await findImage(context.reader, input.sourceHost, input.ref);
@@ -175,7 +167,7 @@ export class JobResolver {
         errors.push(UserError.from(error, { field: ['input', 'ref'], host: input.sourceHost }));
       }
     }
-    return this.start(context, 'copy', targets, () => ({ sourceHost: input.sourceHost, ref: input.ref }), errors, { sourceHost: input.sourceHost, ref: input.ref });
+    return this.start(context, 'copy', targets, () => ({ sourceHost: input.sourceHost, ref: input.ref }), errors, { sourceHost: input.sourceHost, ref: input.ref, allHosts: input.allHosts ?? undefined }, down);
   }
 
   @Authorized('operator')

@@ -9,7 +9,7 @@ import { contextTar, type ExtraFile } from '../build/context-tar.js';
 import { IgnoreMatcher, parseDockerignore, PatternError } from '../build/dockerignore.js';
 import { CliError } from '../cli-error.js';
 import { collect } from '../flags/filters.js';
-import { selectHosts, type HostOptions } from '../flags/host-selection.js';
+import { mutationHosts, selectHosts, type HostOptions } from '../flags/host-selection.js';
 import { humanSize, humanSize4 } from '../format/go-units.js';
 import type { Runtime } from '../runtime.js';
 import { followBatch } from './jobs.js';
@@ -251,7 +251,7 @@ export function buildCommand(rt: Runtime, name: string): Command {
     const context = await prepareContext(rt, client, source, options);
     const batch = await client.run.build({
       ...context,
-      hosts: selection.hosts,
+      ...mutationHosts(selection),
       tags: options.tag,
       buildArgs: buildArgs(options.buildArg, rt.env),
       labels: buildLabels(options.label),

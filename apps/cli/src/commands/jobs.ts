@@ -5,7 +5,7 @@ import { formatRows } from '../format/docker-format.js';
 import { FieldContext } from '../format/go-template.js';
 import { createdSince } from '../format/go-units.js';
 import { collect } from '../flags/filters.js';
-import { selectHosts, type HostOptions } from '../flags/host-selection.js';
+import { mutationHosts, selectHosts, type HostOptions } from '../flags/host-selection.js';
 import { PlainProgress, ProgressBoard, redraw } from '../progress/job-progress.js';
 import type { Runtime } from '../runtime.js';
 import { FORMAT_HELP, hostOptions, positiveInt, reportUserErrors, templateFailure } from './shared.js';
@@ -95,7 +95,7 @@ export function pullCommand(rt: Runtime, name: string): Command {
   hostOptions(command);
   return command.action(async (ref: string, options: PullOptions) => {
     const selection = await selectHosts(rt, options, name);
-    const batch = await rt.client().run.pull({ ref, hosts: selection.hosts, platform: options.platform, registry: options.registry });
+    const batch = await rt.client().run.pull({ ref, ...mutationHosts(selection), platform: options.platform, registry: options.registry });
     await followBatch(rt, batch, selection.multiHost);
   });
 }
@@ -109,7 +109,7 @@ export function pushCommand(rt: Runtime, name: string): Command {
   hostOptions(command);
   return command.action(async (ref: string, options: PullOptions) => {
     const selection = await selectHosts(rt, options, name);
-    const batch = await rt.client().run.push({ ref, hosts: selection.hosts, registry: options.registry });
+    const batch = await rt.client().run.push({ ref, ...mutationHosts(selection), registry: options.registry });
     await followBatch(rt, batch, selection.multiHost);
   });
 }
@@ -125,11 +125,16 @@ export function copyCommand(rt: Runtime, name: string): Command {
     .argument('<SOURCE_HOST>', 'the host that has the image')
     .argument('<IMAGE>', 'name[:tag], image ID or ID prefix on the source host');
   command.option('-H, --host <name>', 'Target host (repeatable, or comma-separated)', collect);
-  command.option('--all-hosts', 'Copy to every other host of the fleet');
+  command.option('--all-hosts', 'Copy to every other host of the fleet that is up (each host that is down is an error line)');
   return command.action(async (sourceHost: string, ref: string, options: HostOptions) => {
     const selection = await selectHosts(rt, options, name);
-    let targetHosts = selection.hosts;
-    if (!targetHosts) targetHosts = (await rt.client().hosts()).hosts.map((host) => host.name).filter((host) => host !== sourceHost);
+    if (selection.allHosts) {
+      // Hangar picks every other host and reports the ones that are down (one error line each, exit status 1).
+      const batch = await rt.client().run.copy({ ref, sourceHost, allHosts: true });
+      await followBatch(rt, batch, true);
+      return;
+    }
+    const targetHosts = selection.hosts!;
     if (targetHosts.includes(sourceHost)) throw new CliError(`"${sourceHost}" is the source: choose other hosts to copy to`);
     if (targetHosts.length === 0) throw new CliError('no host to copy to');
     const batch = await rt.client().run.copy({ ref, sourceHost, targetHosts });

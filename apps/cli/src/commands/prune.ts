@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { humanSize4 } from '../format/go-units.js';
 import { collect, pruneFilter } from '../flags/filters.js';
-import { selectHosts, type HostOptions } from '../flags/host-selection.js';
+import { mutationHosts, selectHosts, type HostOptions } from '../flags/host-selection.js';
 import type { Runtime } from '../runtime.js';
 import { hostOptions, reportUserErrors } from './shared.js';
 import { removalLines } from './rmi.js';
@@ -54,7 +54,7 @@ export function pruneCommand(rt: Runtime): Command {
     const selection = await selectHosts(rt, options, 'image prune');
     if (!options.force && !options.dryRun && !(await confirm(rt, options.all ? ALL_WARNING : DANGLING_WARNING))) return;
     const { pruneImages } = await rt.client().pruneImages({
-      input: { hosts: selection.hosts, all: Boolean(options.all), dryRun: Boolean(options.dryRun), ...filter },
+      input: { ...mutationHosts(selection), all: Boolean(options.all), dryRun: Boolean(options.dryRun), ...filter },
     });
     const lines = removalLines(pruneImages.results, { multiHost: selection.multiHost, capitalized: false });
     if (lines) rt.out(`Deleted Images:\n${lines}\n`);

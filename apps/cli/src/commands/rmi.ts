@@ -1,6 +1,6 @@
 import type { ImageRemovalFieldsFragment } from '@hangar/sdk';
 import { Command } from 'commander';
-import { selectHosts, type HostOptions } from '../flags/host-selection.js';
+import { mutationHosts, selectHosts, type HostOptions } from '../flags/host-selection.js';
 import type { Runtime } from '../runtime.js';
 import { hostOptions, reportUserErrors } from './shared.js';
 
@@ -33,7 +33,7 @@ export function rmiCommand(rt: Runtime, name: string): Command {
   return command.action(async (refs: string[], options: RmiOptions) => {
     const selection = await selectHosts(rt, options, 'rmi');
     const { removeImages } = await rt.client().removeImages({
-      input: { hosts: selection.hosts, refs, force: Boolean(options.force), noPrune: !options.prune, dryRun: Boolean(options.dryRun) },
+      input: { ...mutationHosts(selection), refs, force: Boolean(options.force), noPrune: !options.prune, dryRun: Boolean(options.dryRun) },
     });
     rt.out(removalLines(removeImages.results, { multiHost: selection.multiHost, capitalized: true }));
     reportUserErrors(rt, removeImages.userErrors, { multiHost: selection.multiHost });

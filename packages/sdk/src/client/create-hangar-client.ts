@@ -42,7 +42,7 @@ export type HangarClient = HangarSdk & {
   subscribe<R, V>(document: TypedDocumentNode<R, V>, ...args: VariablesArgs<V>): AsyncGenerator<R, void, undefined>;
   /** save / load / import through the REST endpoints. */
   readonly archives: ArchiveClient;
-  /** Starts jobs (pull, push, build, copy, retry) as handles to follow: `await (await hangar.run.pull({ ref })).done()`. */
+  /** Starts jobs (pull, push, build, copy, retry) as handles to follow: `await (await hangar.run.pull({ ref, hosts: ['alpha'] })).done()`. */
   readonly run: JobsApi;
   /** Closes the subscription connection, if one is open. */
   close(): Promise<void>;

@@ -54,8 +54,10 @@ export type BuildFileInput = {
   path: string;
 };
 
-/** `docker build` on hosts. Give the context as an inline Dockerfile (with small files), an uploaded tar (`contextUpload`), or a remote URL. */
+/** `docker build` on hosts. Give the context as an inline Dockerfile (with small files), an uploaded tar (`contextUpload`), or a remote URL. The hosts must be chosen: `hosts`, `hostSelector`, or `allHosts: true`. */
 export type BuildImageInput = {
+  /** True: every host (of those the token sees) that is up; each host that is down is a user error and gets no job. Not with `hosts` or `hostSelector`. */
+  allHosts?: boolean | null | undefined;
   /** `--build-arg`s. */
   buildArgs?: Array<KeyValueInput> | null | undefined;
   /** A context uploaded with POST /api/v1/build-contexts (its key). */
@@ -68,9 +70,9 @@ export type BuildImageInput = {
   dockerfilePath?: string | null | undefined;
   /** Small files for an inline context (1 MiB in all). */
   files?: Array<BuildFileInput> | null | undefined;
-  /** Hosts by names and labels. */
+  /** Hosts by names and labels (with `hosts`: either chooses a host). */
   hostSelector?: HostSelectorInput | null | undefined;
-  /** Host names. */
+  /** Host names (at least one). Give `hosts`, `hostSelector` or `allHosts: true`: there is no default. */
   hosts?: Array<string> | null | undefined;
   /** `--label`s. */
   labels?: Array<KeyValueInput> | null | undefined;
@@ -106,15 +108,17 @@ export type CommitContainerInput = {
   tag?: string | null | undefined;
 };
 
-/** Copy an image from one host to others, engine to engine (save piped into load), no registry. */
+/** Copy an image from one host to others, engine to engine (save piped into load), no registry. The targets must be chosen: `targetHosts`, `targetSelector`, or `allHosts: true`. */
 export type CopyImageInput = {
+  /** True: every host but the source (of those the token sees) that is up; each host that is down is a user error (its health-check code, e.g. HOST_UNREACHABLE) and gets no job. Not with `targetHosts` or `targetSelector`. A target named explicitly gets its job even when down (the job fails with the engine error if the host does not come back). */
+  allHosts?: boolean | null | undefined;
   /** The image: name[:tag], ID or ID prefix. */
   ref: string;
   /** The host that has the image. */
   sourceHost: string;
-  /** Target host names. */
+  /** Target host names (at least one; the source among them is skipped). Give `targetHosts`, `targetSelector` or `allHosts: true`: there is no default. */
   targetHosts?: Array<string> | null | undefined;
-  /** Target hosts by names and labels. */
+  /** Target hosts by names and labels (with `targetHosts`: either chooses a host). */
   targetSelector?: HostSelectorInput | null | undefined;
 };
 
@@ -128,7 +132,7 @@ export type CreateTokenInput = {
   role: TokenRole;
 };
 
-/** Which hosts: by name, by labels, or both (a host matching either is chosen). */
+/** Which hosts: by name, by labels, or both (a host matching either is chosen). Give names or labels: an empty selector selects no host. */
 export type HostSelectorInput = {
   /** `key=value` labels; a host must have all of them. */
   labels?: Array<string> | null | undefined;
@@ -159,13 +163,15 @@ export type ImageFilterInput = {
   until?: string | null | undefined;
 };
 
-/** `docker import URL` on hosts, as jobs. */
+/** `docker import URL` on hosts, as jobs. The hosts must be chosen: `hosts`, `hostSelector`, or `allHosts: true`. */
 export type ImportImageInput = {
+  /** True: every host (of those the token sees) that is up; each host that is down is a user error and gets no job. Not with `hosts` or `hostSelector`. */
+  allHosts?: boolean | null | undefined;
   /** `--change` Dockerfile instructions. */
   changes?: Array<string> | null | undefined;
-  /** Hosts by names and labels. */
+  /** Hosts by names and labels (with `hosts`: either chooses a host). */
   hostSelector?: HostSelectorInput | null | undefined;
-  /** Host names. */
+  /** Host names (at least one). Give `hosts`, `hostSelector` or `allHosts: true`: there is no default. */
   hosts?: Array<string> | null | undefined;
   /** `--message`. */
   message?: string | null | undefined;
@@ -225,23 +231,27 @@ export type KeyValueInput = {
   value: string;
 };
 
-/** `docker load` of an image archive from a URL, on hosts, as jobs. */
+/** `docker load` of an image archive from a URL, on hosts, as jobs. The hosts must be chosen: `hosts`, `hostSelector`, or `allHosts: true`. */
 export type LoadImageInput = {
-  /** Hosts by names and labels. */
+  /** True: every host (of those the token sees) that is up; each host that is down is a user error and gets no job. Not with `hosts` or `hostSelector`. */
+  allHosts?: boolean | null | undefined;
+  /** Hosts by names and labels (with `hosts`: either chooses a host). */
   hostSelector?: HostSelectorInput | null | undefined;
-  /** Host names. */
+  /** Host names (at least one). Give `hosts`, `hostSelector` or `allHosts: true`: there is no default. */
   hosts?: Array<string> | null | undefined;
   /** URL of an image archive (as `docker save` writes). */
   url: string;
 };
 
-/** `docker image prune` on one or many hosts. */
+/** `docker image prune` on one or many hosts. The hosts must be chosen: `hosts`, or `allHosts: true`; without either nothing is pruned (a BAD_REQUEST user error). */
 export type PruneImagesInput = {
   /** `-a`: every image no container uses, not only dangling ones. */
   all?: boolean | null | undefined;
+  /** True: every host (of those the token sees). Not with `hosts`. A host that is down is a user error for that host; the others go on. */
+  allHosts?: boolean | null | undefined;
   /** Change nothing; list what would go and the bytes it would free. */
   dryRun?: boolean | null | undefined;
-  /** Hosts; all hosts when left out. */
+  /** The hosts to prune (at least one). Required unless `allHosts` is true; there is no default. */
   hosts?: Array<string> | null | undefined;
   /** `--filter label=`: `key` or `key=value`; images must have all. */
   label?: Array<string> | null | undefined;
@@ -251,11 +261,13 @@ export type PruneImagesInput = {
   until?: string | null | undefined;
 };
 
-/** `docker pull` onto hosts, as one job per host. */
+/** `docker pull` onto hosts, as one job per host. The hosts must be chosen: `hosts`, `hostSelector`, or `allHosts: true`. */
 export type PullImageInput = {
-  /** Hosts by names and labels. */
+  /** True: every host (of those the token sees) that is up; each host that is down is a user error and gets no job. Not with `hosts` or `hostSelector`. */
+  allHosts?: boolean | null | undefined;
+  /** Hosts by names and labels (with `hosts`: either chooses a host). */
   hostSelector?: HostSelectorInput | null | undefined;
-  /** Host names (or use hostSelector; all hosts when neither is given). */
+  /** Host names (at least one). Give `hosts`, `hostSelector` or `allHosts: true`: there is no default. */
   hosts?: Array<string> | null | undefined;
   /** `--platform`, e.g. linux/arm64. */
   platform?: string | null | undefined;
@@ -265,11 +277,13 @@ export type PullImageInput = {
   registry?: string | null | undefined;
 };
 
-/** `docker push` from hosts, as one job per host. */
+/** `docker push` from hosts, as one job per host. The hosts must be chosen: `hosts`, `hostSelector`, or `allHosts: true`. */
 export type PushImageInput = {
-  /** Hosts by names and labels. */
+  /** True: every host (of those the token sees) that is up; each host that is down is a user error and gets no job. Not with `hosts` or `hostSelector`. */
+  allHosts?: boolean | null | undefined;
+  /** Hosts by names and labels (with `hosts`: either chooses a host). */
   hostSelector?: HostSelectorInput | null | undefined;
-  /** Host names. */
+  /** Host names (at least one). Give `hosts`, `hostSelector` or `allHosts: true`: there is no default. */
   hosts?: Array<string> | null | undefined;
   /** name[:tag] to push (it must be tagged for the registry). */
   ref: string;
@@ -286,15 +300,17 @@ export type RegistryKind =
   /** A Docker Hub-style index with /v1/search, searched through an engine. */
   | 'INDEX';
 
-/** `docker rmi` on one or many hosts, by references or by a filter. */
+/** `docker rmi` on one or many hosts, by references or by a filter. The hosts must be chosen: `hosts`, or `allHosts: true`; without either nothing is removed (a BAD_REQUEST user error). */
 export type RemoveImagesInput = {
+  /** True: every host (of those the token sees). Not with `hosts`. A host that is down is a user error for that host; the others go on. */
+  allHosts?: boolean | null | undefined;
   /** Change nothing; report exactly what would be untagged and deleted and the bytes it would free. */
   dryRun?: boolean | null | undefined;
   /** Remove every image `docker image ls` lists with this filter (like `docker rmi $(docker images -q FILTER)`). */
   filter?: ImageFilterInput | null | undefined;
   /** `-f`: untag images with several tags and remove images stopped containers use. */
   force?: boolean | null | undefined;
-  /** Hosts; all hosts when left out. */
+  /** The hosts to remove on (at least one). Required unless `allHosts` is true; there is no default. */
   hosts?: Array<string> | null | undefined;
   /** `--no-prune`: keep untagged parent images. */
   noPrune?: boolean | null | undefined;
