@@ -198,6 +198,94 @@ describe('failures', () => {
   });
 });
 
+describe('no default hosts', () => {
+  /** `docker image ls -a` (IDs and tags) on every engine. */
+  const everyEngine = () =>
+    Promise.all(ENGINES.map(async (engine) => (await sandbox.docker(engine, ['image', 'ls', '-a', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'])).stdout.split('\n').sort().join('\n')));
+
+  it('a job mutation without hosts, with hosts: [], an empty selector, or allHosts with names starts nothing and changes no engine', async () => {
+    const sdk = hangar.sdk;
+    const ref = await pushedImage(`nowhere-${Math.random().toString(36).slice(2, 6)}`);
+    const local = `jobs-${run}/stay-home:${ref.length}`;
+    await sandbox.docker('alpha', ['build', '-q', '-t', local, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo "stay ${run} ✓" > /s\n` });
+    const url = `http://127.0.0.1:9/${run}/image.tar`;
+    type Selection = { hosts?: string[]; hostSelector?: { names?: string[]; labels?: string[] }; allHosts?: boolean };
+    const selections: [Selection, string][] = [
+      [{}, 'hosts'],
+      [{ hosts: [] }, 'hosts'],
+      [{ hostSelector: {} }, 'hostSelector'],
+      [{ hostSelector: { names: [], labels: [] } }, 'hostSelector'],
+      [{ allHosts: false }, 'hosts'],
+      [{ hosts: ['beta'], allHosts: true }, 'allHosts'],
+      [{ hostSelector: { labels: ['role=none'] }, allHosts: true }, 'allHosts'],
+    ];
+    const jobsBefore = (await sdk.jobs({ first: 1000 })).jobs.totalCount;
+    const before = await everyEngine();
+    for (const [selection, field] of selections) {
+      const target = { targetHosts: selection.hosts, targetSelector: selection.hostSelector, allHosts: selection.allHosts };
+      const targetField = field === 'hosts' ? 'targetHosts' : field === 'hostSelector' ? 'targetSelector' : field;
+      const cases: [string, () => Promise<JobsPayload>, string][] = [
+        ['pullImage', async () => (await sdk.pullImage({ input: { ref, ...selection } })).pullImage, field],
+        ['pushImage', async () => (await sdk.pushImage({ input: { ref, ...selection } })).pushImage, field],
+        ['buildImage', async () => (await sdk.buildImage({ input: { dockerfile: `FROM ${info.seed.baseRef}\n`, tags: [local], ...selection } })).buildImage, field],
+        ['importImage', async () => (await sdk.importImage({ input: { url, repo: `jobs-${run}/imported`, ...selection } })).importImage, field],
+        ['loadImage', async () => (await sdk.loadImage({ input: { url, ...selection } })).loadImage, field],
+        ['copyImage', async () => (await sdk.copyImage({ input: { sourceHost: 'alpha', ref: local, ...target } })).copyImage, targetField],
+      ];
+      for (const [what, start, at] of cases) {
+        const payload = await start();
+        const label = `${what} ${JSON.stringify(selection)}`;
+        expect(payload.jobs, label).toEqual([]);
+        expect(payload.batchId, label).toBeNull();
+        expect(payload.userErrors, label).toContainEqual({ code: 'BAD_REQUEST', message: expect.any(String), field: ['input', at], host: null });
+      }
+    }
+    expect((await sdk.jobs({ first: 1000 })).jobs.totalCount).toBe(jobsBefore);
+    expect(await everyEngine()).toEqual(before);
+  });
+
+  it('allHosts: every host that is up gets a job; a stopped engine is a HOST_UNREACHABLE user error and gets none', async () => {
+    const sdk = hangar.sdk;
+    const ref = await pushedImage('everywhere');
+    const local = `jobs-${run}/spread:${Math.random().toString(36).slice(2, 8)}`;
+    await sandbox.docker('alpha', ['build', '-q', '-t', local, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo spread-${run} > /s\n` });
+    const sourceId = (await sandbox.docker('alpha', ['image', 'inspect', local, '--format', '{{.Id}}'])).stdout.trim();
+    const gammaDown = { code: 'HOST_UNREACHABLE', message: expect.stringMatching(/^gamma is down, nothing was started on it: .*(refused|connect)/i), field: ['input', 'allHosts'], host: 'gamma' };
+    let pulled: JobsPayload;
+    let copied: JobsPayload;
+    try {
+      await sandbox.stopEngine('gamma');
+      pulled = (await sdk.pullImage({ input: { ref, allHosts: true } })).pullImage;
+      copied = (await sdk.copyImage({ input: { sourceHost: 'alpha', ref: local, allHosts: true } })).copyImage;
+      expect(pulled.userErrors).toEqual([gammaDown]);
+      expect(pulled.jobs!.map((job) => job.host).sort()).toEqual(['alpha', 'beta']);
+      expect(copied.userErrors).toEqual([gammaDown]);
+      expect(copied.jobs!.map((job) => job.host)).toEqual(['beta']);
+      for (const job of [...pulled.jobs!, ...copied.jobs!]) {
+        const final = await finished(job.id);
+        expect(final.state, JSON.stringify(final.error)).toBe('COMPLETED');
+      }
+    } finally {
+      await sandbox.startEngine('gamma');
+    }
+    for (const engine of ['alpha', 'beta'] as const) expect((await sandbox.docker(engine, ['image', 'ls', '-q', ref])).stdout.trim()).not.toBe('');
+    expect((await sandbox.docker('beta', ['image', 'inspect', local, '--format', '{{.Id}}'])).stdout.trim()).toBe(sourceId);
+    // gamma got nothing, and no job for it was ever made in either batch.
+    expect((await sandbox.docker('gamma', ['image', 'ls', '-q', ref])).stdout.trim()).toBe('');
+    expect((await sandbox.docker('gamma', ['image', 'ls', '-q', local])).stdout.trim()).toBe('');
+    for (const payload of [pulled!, copied!]) {
+      const { jobs } = await sdk.jobs({ filter: { batchId: payload.batchId! }, first: 100 });
+      expect(jobs.nodes.map((job) => job.host)).not.toContain('gamma');
+    }
+    // With gamma back, allHosts copies there too (the source is never a target).
+    const again = (await sdk.copyImage({ input: { sourceHost: 'alpha', ref: local, allHosts: true } })).copyImage;
+    expect(again.userErrors).toEqual([]);
+    expect(again.jobs!.map((job) => job.host).sort()).toEqual(['beta', 'gamma']);
+    for (const job of again.jobs!) expect((await finished(job.id)).state).toBe('COMPLETED');
+    expect((await sandbox.docker('gamma', ['image', 'inspect', local, '--format', '{{.Id}}'])).stdout.trim()).toBe(sourceId);
+  });
+});
+
 describe('build, copy and dedupe', () => {
   it('builds from an inline Dockerfile with files, args and labels; the output is the log', async () => {
     const tag = `jobs-${run}/built:1`;
