@@ -112,6 +112,10 @@ describe('engine failures', () => {
     'archive/tar: invalid tar header',
     'open /var/lib/docker/tmp/docker-import-1705467328/repositories: no such file or directory',
     'open /var/lib/docker/tmp/docker-import-1686148904/02cde814/json: no such file or directory',
+    'open /var/lib/docker/tmp/docker-import-1662895497/config.json: no such file or directory',
+    "invalid character '{' looking for beginning of object key string",
+    'invalid character \'}\' after object key',
+    '"../../x" is outside of "/var/lib/docker/tmp/docker-import-1"',
   ])('about the archive: BAD_REQUEST with the engine message (%s)', (message) => {
     expect(isArchiveFault(message)).toBe(true);
     const error = engineFailure('alpha', 'image load', message);

@@ -121,6 +121,12 @@ const ARCHIVE_FAULTS: RegExp[] = [
   /tar: /i,
   /gzip: invalid header|flate: corrupt input|xz: |bzip2 data invalid/i,
   /docker-import-\d+\/(?:repositories|manifest\.json)|(?:manifest\.json|repositories): no such file or directory/i,
+  // A file the archive's manifest names but does not hold (config.json, a layer), anywhere in the load's temp dir.
+  /docker-import-\d+\/\S*: no such file or directory/i,
+  // Go's JSON decoder on a manifest that is not JSON.
+  /invalid character '.{1,6}' (?:looking for|after|in )/i,
+  // An entry that would land outside the extraction directory (moby's archive breakout checks).
+  /is outside of|escapes from parent|invalid (?:hardlink|symlink)/i,
   /\/json: no such file or directory|layer\.tar: no such file or directory/i,
   /invalid (?:manifest|diffID|layer)|json: cannot unmarshal|unexpected end of JSON input/i,
   /invalid reference format/i,
