@@ -16,6 +16,7 @@ describe('parseReference', () => {
     [`goharbor/harbor-core@${D}`, 'docker.io', 'goharbor/harbor-core', undefined, D],
     [`a:b@${D}`, 'docker.io', 'library/a', 'b', D],
     ['[::1]:5000/x:y', '[::1]:5000', 'x', 'y', undefined],
+    [`x@sha512:${'0'.repeat(128)}`, 'docker.io', 'library/x', undefined, `sha512:${'0'.repeat(128)}`],
     ['a__b_c-d---e/f.g', 'docker.io', 'a__b_c-d---e/f.g', undefined, undefined],
   ])('parses %s', (input, domain, path, tag, digest) => {
     expect(parseReference(input)).toEqual({ domain, path, tag, digest });
@@ -27,6 +28,10 @@ describe('parseReference', () => {
     ['busybox:', /bad tag/],
     ['busybox:-x', /bad tag/],
     ['busybox@sha256:abc', /bad digest/],
+    [`busybox@sha256:${'A'.repeat(64)}`, /64 lowercase hex/],
+    [`busybox@sha256:${'a'.repeat(65)}`, /64 lowercase hex/],
+    [`busybox@sha512:${'a'.repeat(64)}`, /128 lowercase hex/],
+    [`busybox@md5:${'a'.repeat(32)}`, /unsupported digest algorithm "md5"/],
     ['a//b', /bad repository name/],
     ['a/b_', /bad repository name/],
     ['-a', /bad repository name/],

@@ -40,6 +40,19 @@ const TAG_RE = new RegExp(`^${TAG}$`);
 const DIGEST_RE = new RegExp(`^${DIGEST}$`);
 const FULL_ID_RE = /^[a-f0-9]{64}$/;
 
+/** Hex digits of each digest algorithm docker accepts (go-digest: sha256, sha384, sha512), lowercase only. */
+const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+/** A digest as docker validates it after the grammar (go-digest `Parse`): a known algorithm, its exact length. */
+function checkDigest(input: string, digest: string): void {
+  const colon = digest.indexOf(':');
+  const algorithm = digest.slice(0, colon);
+  const hex = digest.slice(colon + 1);
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  if (length === undefined) throw new ReferenceSyntaxError(input, `unsupported digest algorithm "${algorithm}"`);
+  if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) throw new ReferenceSyntaxError(input, `bad digest "${digest}": ${algorithm} takes ${length} lowercase hex digits`);
+}
+
 /** True when the first path element names a registry rather than a Docker Hub namespace. */
 function looksLikeDomain(first: string): boolean {
   return first.includes('.') || first.includes(':') || first === 'localhost' || first.toLowerCase() !== first;
@@ -59,6 +72,7 @@ export function parseReference(input: string): ImageReference {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
     if (!DIGEST_RE.test(digest)) throw new ReferenceSyntaxError(input, `bad digest "${digest}"`);
+    checkDigest(input, digest);
   }
   let tag: string | undefined;
   const lastSlash = rest.lastIndexOf('/');
