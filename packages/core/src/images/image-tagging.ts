@@ -10,7 +10,7 @@ import { findImage } from './image-service.js';
 export function parseTagTarget(target: string): { repo: string; tag: string } {
   let parsed;
   try {
-    parsed = parseReference(target.trim());
+    parsed = parseReference(target);
   } catch (error) {
     if (error instanceof ReferenceSyntaxError) throw new HangarError('BAD_REQUEST', error.message);
     throw error;
