@@ -32,11 +32,18 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 function decodeCursor(cursor: string): (string | number)[] {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.every((part) => typeof part === 'string' || typeof part === 'number')) return key;
+    // JSON.parse reads 1e999 as Infinity: a cursor this list gave out holds only finite numbers.
+    if (Array.isArray(key) && key.every((part) => typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)))) return key;
   } catch {
     // fall through to the error below
   }
-  throw new HangarError('BAD_REQUEST', `after: "${cursor}" is not a cursor this list gave out`);
+  throw notACursor(cursor);
+}
+
+/** The error for a bad `after`, quoting at most the start of it (a cursor may be a megabyte of garbage). */
+export function notACursor(cursor: string): HangarError {
+  const shown = cursor.length > 64 ? `${cursor.slice(0, 64)}…` : cursor;
+  return new HangarError('BAD_REQUEST', `after: ${JSON.stringify(shown)} is not a cursor this list gave out`);
 }
 
 function compareKeys(a: readonly (string | number)[], b: readonly (string | number)[]): number {
@@ -73,7 +80,7 @@ export function paginate<T>(
   if (after !== undefined && after !== null) {
     const key = decodeCursor(after);
     if (key.length !== (sorted[0] ? sortKey(sorted[0]).length : key.length)) {
-      throw new HangarError('BAD_REQUEST', `after: "${after}" is not a cursor this list gave out`);
+      throw notACursor(after);
     }
     start = sorted.findIndex((item) => compareKeys(sortKey(item), key) > 0);
     if (start < 0) start = sorted.length;
