@@ -17,6 +17,7 @@ export {
   isFullImageId,
   isImageIdPrefix,
   ReferenceSyntaxError,
+  trimReference,
   DEFAULT_DOMAIN,
   type ImageReference,
 } from './reference/reference.js';

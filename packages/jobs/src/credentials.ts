@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError, HangarError, type RegistryAuth, type RegistryConfig } from '@hangar/core';
+import { ConfigError, HangarError, OperationError, registryHostMatches, registryUrlHost, type RegistryAuth, type RegistryConfig } from '@hangar/core';
 import type { Redis } from 'ioredis';
 
 const KEY = '{hangar}:registries';
@@ -154,6 +154,14 @@ export class CredentialStore {
     });
   }
 
+  /** The URL of a registry by name (configured or added), without reading any secret. */
+  async registryUrl(name: string): Promise<string | undefined> {
+    const configured = this.configured.find((r) => r.name === name);
+    if (configured) return configured.url;
+    const text = await this.redis.hget(KEY, name);
+    return text ? (JSON.parse(text) as { url: string }).url : undefined;
+  }
+
   /** Every registry with its password, for the engine's auth headers. Never leaves the process. */
   async withSecrets(): Promise<{ name: string; url: string; kind: RegistryConfig['kind']; username?: string | undefined; password?: string | undefined }[]> {
     const all = await this.redis.hgetall(KEY);
@@ -171,9 +179,17 @@ export class CredentialStore {
    */
   async authFor(domain: string, registryName?: string): Promise<RegistryAuth | undefined> {
     const all = await this.withSecrets();
-    const match = registryName ? all.find((r) => r.name === registryName) : all.find((r) => new URL(r.url).host === domain);
+    const match = registryName ? all.find((r) => r.name === registryName) : all.find((r) => registryHostMatches(domain, r.url));
     if (registryName && !match) throw new HangarError('NOT_FOUND', `no registry named "${registryName}"`);
+    // A named registry's credentials go to that registry only, whatever the reference says (checked again here:
+    // the registry may have changed since the job was enqueued).
+    if (match && registryName && !registryHostMatches(domain, match.url)) throw new OperationError('BAD_REQUEST', registryMismatch(registryName, match.url, domain), true);
     if (!match || !match.username) return undefined;
     return { username: match.username, password: match.password, serveraddress: new URL(match.url).host };
   }
+}
+
+/** Why a named registry cannot serve a reference: its credentials would go to another host. */
+export function registryMismatch(name: string, url: string, domain: string): string {
+  return `registry "${name}" is ${registryUrlHost(url)}, but the reference names ${domain}: its credentials go to its own host only`;
 }

@@ -8,6 +8,7 @@ import {
   findImage,
   HangarError,
   OperationError,
+  trimReference,
   watchImageEvents,
   type ImageEvent as CoreImageEvent,
 } from '@hangar/core';
@@ -73,7 +74,7 @@ export class JobResolver {
   async pullImage(@Ctx() context: HangarContext, @Arg('input', () => PullImageInput, { description: 'What to pull, where.' }) input: PullImageInput): Promise<JobsPayload> {
     const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, selector: input.hostSelector, allHosts: input.allHosts }, HOST_FIELDS);
     errors.push(...check(() => checkOperationRef(input.ref), 'ref'));
-    return this.start(context, 'pull', hosts, () => ({ ref: input.ref.trim(), platform: input.platform ?? undefined, registry: input.registry ?? undefined }), errors, { ref: input.ref, platform: input.platform, registry: input.registry, allHosts: input.allHosts ?? undefined }, down);
+    return this.start(context, 'pull', hosts, () => ({ ref: trimReference(input.ref), platform: input.platform ?? undefined, registry: input.registry ?? undefined }), errors, { ref: input.ref, platform: input.platform, registry: input.registry, allHosts: input.allHosts ?? undefined }, down);
   }
 
   @Authorized('operator')
@@ -84,7 +85,7 @@ export class JobResolver {
       const ref = checkOperationRef(input.ref);
       if (ref.digest) throw new OperationError('BAD_REQUEST', 'cannot push a digest reference', true);
     }, 'ref'));
-    return this.start(context, 'push', hosts, () => ({ ref: input.ref.trim(), registry: input.registry ?? undefined }), errors, { ref: input.ref, registry: input.registry, allHosts: input.allHosts ?? undefined }, down);
+    return this.start(context, 'push', hosts, () => ({ ref: trimReference(input.ref), registry: input.registry ?? undefined }), errors, { ref: input.ref, registry: input.registry, allHosts: input.allHosts ?? undefined }, down);
   }
 
   @Authorized('operator')

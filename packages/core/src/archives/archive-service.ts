@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { DockerHostClient } from '../docker/docker-host-client.js';
 import { HangarError } from '../errors/hangar-error.js';
-import { familiarString, isFullImageId, isImageIdPrefix, parseReference, ReferenceSyntaxError, withDefaultTag } from '../reference/reference.js';
+import { familiarString, isFullImageId, isImageIdPrefix, parseReference, ReferenceSyntaxError, trimReference, withDefaultTag } from '../reference/reference.js';
 import { assertDockerfileChanges } from './dockerfile-changes.js';
 import { engineFailure, importedImageIdOf, isArchiveFault, JsonLinesDecoder, loadedImageOf, messageError, type ProgressLine } from './progress-lines.js';
 import { redactUrl, redactUrlIn } from './redact-url.js';
@@ -107,7 +107,7 @@ function archiveAware(error: unknown, host: string, what: string): unknown {
 
 /** Checks a reference the way `docker save` takes it: name[:tag], name@digest, a full ID or an ID prefix. */
 export function checkExportRef(ref: string): string {
-  const trimmed = typeof ref === 'string' ? ref.trim() : '';
+  const trimmed = typeof ref === 'string' ? trimReference(ref) : '';
   if (trimmed === '') throw new HangarError('BAD_REQUEST', 'ref: an image reference or ID is required');
   if (isFullImageId(trimmed)) return trimmed;
   try {
