@@ -1,5 +1,5 @@
 import { HangarError, type HangarErrorCode } from '../errors/hangar-error.js';
-import { isFullImageId, isImageIdPrefix, parseReference, ReferenceSyntaxError } from '../reference/reference.js';
+import { isFullImageId, isImageIdPrefix, parseReference, ReferenceSyntaxError, trimReference } from '../reference/reference.js';
 import { DeleteConflict, DeletePlanner, planPrune, type DeleteRecord, type PruneOptions } from './delete-planner.js';
 import type { EngineReader } from './engine-reader.js';
 import { toHistoryEntry, type RawHistoryEntry, type RawImageInspect, type RawImageSummary } from './engine-images.js';
@@ -79,7 +79,7 @@ export async function snapshotHost(reader: EngineReader, host: string): Promise<
  * reference that names an image wins; otherwise an ID or ID prefix, which must be unique on this host.
  */
 export function resolveForDelete(snapshot: StoreSnapshot, ref: string): string {
-  const trimmed = ref.trim();
+  const trimmed = trimReference(ref);
   if (trimmed === '') throw new HangarError('BAD_REQUEST', 'an image reference or ID is required');
   if (isFullImageId(trimmed)) {
     const id = trimmed.startsWith('sha256:') ? trimmed : `sha256:${trimmed}`;

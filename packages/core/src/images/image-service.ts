@@ -1,5 +1,5 @@
 import { HangarError } from '../errors/hangar-error.js';
-import { isFullImageId, isImageIdPrefix, parseReference, ReferenceSyntaxError } from '../reference/reference.js';
+import { isFullImageId, isImageIdPrefix, parseReference, ReferenceSyntaxError, trimReference } from '../reference/reference.js';
 import type { EngineReader } from './engine-reader.js';
 import {
   toDiskUsage,
@@ -51,7 +51,7 @@ async function inspectOrUndefined(reader: EngineReader, host: string, name: stri
  * rather than "no such image". Undefined when nothing matches.
  */
 export async function findImage(reader: EngineReader, host: string, ref: string): Promise<ImageDetails | undefined> {
-  const trimmed = ref.trim();
+  const trimmed = trimReference(ref);
   if (trimmed === '') throw new HangarError('BAD_REQUEST', 'ref: an image reference or ID is required');
   if (isFullImageId(trimmed)) {
     return inspectOrUndefined(reader, host, trimmed.startsWith('sha256:') ? trimmed : `sha256:${trimmed}`);

@@ -6,7 +6,7 @@ import { findImage } from '../images/image-service.js';
 import { EngineReader } from '../images/engine-reader.js';
 import type { HostRegistry } from '../hosts/host-registry.js';
 import type { OperationHooks } from './pull.js';
-import { familiarString, isFullImageId, parseReference, withDefaultTag } from '../reference/reference.js';
+import { familiarString, isFullImageId, parseReference, trimReference, withDefaultTag } from '../reference/reference.js';
 
 export interface CopyResult {
   imageId: string;
@@ -76,7 +76,7 @@ export async function copyImage(
  * a tag to move). Resolution follows the engine's: a name that is a tag of the image wins over an ID prefix.
  */
 export function exportName(ref: string, image: { id: string; repoTags: readonly string[] }): string {
-  const trimmed = ref.trim();
+  const trimmed = trimReference(ref);
   if (isFullImageId(trimmed)) return image.id;
   try {
     const parsed = parseReference(trimmed);

@@ -1,6 +1,6 @@
 import type { DockerHostClient } from '../docker/docker-host-client.js';
 import { toImageDetails, type RawImageInspect } from '../images/engine-images.js';
-import { familiarName, parseReference, ReferenceSyntaxError } from '../reference/reference.js';
+import { familiarName, parseReference, ReferenceSyntaxError, trimReference } from '../reference/reference.js';
 import { OperationError } from './operation-error.js';
 import { progressEmitter, ProgressTracker, type OperationProgress } from './progress.js';
 import { runProgressStream } from './progress-stream.js';
@@ -22,7 +22,7 @@ export interface PullResult {
 /** Checks a reference for pull or push; a malformed one is a permanent failure. */
 export function checkOperationRef(ref: string): ReturnType<typeof parseReference> {
   try {
-    return parseReference(ref.trim());
+    return parseReference(trimReference(ref));
   } catch (error) {
     if (error instanceof ReferenceSyntaxError) throw new OperationError('BAD_REQUEST', error.message, true);
     throw error;

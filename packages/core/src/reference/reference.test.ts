@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { familiarName, familiarString, fullString, isFullImageId, isImageIdPrefix, parseReference, withDefaultTag } from './reference.js';
+import { familiarName, familiarString, fullString, isFullImageId, isImageIdPrefix, parseReference, trimReference, withDefaultTag } from './reference.js';
 
 const D = 'sha256:' + 'a'.repeat(64);
 
@@ -59,5 +59,18 @@ describe('parseReference', () => {
     expect(isImageIdPrefix('3f2a')).toBe(true);
     expect(isImageIdPrefix('sha256:3f2a')).toBe(true);
     expect(isImageIdPrefix('busybox')).toBe(false);
+  });
+});
+
+describe('trimReference', () => {
+  it('drops surrounding ASCII white space only', () => {
+    expect(trimReference('\n app:1 \t\r')).toBe('app:1');
+    expect(trimReference('a b')).toBe('a b');
+  });
+
+  // JavaScript's trim() strips these too, which let "\uFEFFapp:1" find, remove and pull app:1.
+  it.each(['\ufeffapp:1', '\u00a0app:1', 'app:1\u2028', '\u3000app:1'])('keeps BOMs and Unicode spaces (%j) for parseReference to refuse', (ref) => {
+    expect(trimReference(ref)).toBe(ref);
+    expect(() => parseReference(trimReference(ref))).toThrow(/white space/);
   });
 });

@@ -40,6 +40,15 @@ const TAG_RE = new RegExp(`^${TAG}$`);
 const DIGEST_RE = new RegExp(`^${DIGEST}$`);
 const FULL_ID_RE = /^[a-f0-9]{64}$/;
 
+/**
+ * Drops surrounding ASCII white space (a pasted reference's newline), and nothing else: JavaScript's trim() also
+ * strips U+FEFF and Unicode spaces, which turned "\uFEFFapp:1" into app:1 (found, tagged, removed, pulled).
+ * What remains is checked by parseReference, which refuses any other surrounding white space.
+ */
+export function trimReference(value: string): string {
+  return value.replace(/^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g, '');
+}
+
 /** Hex digits of each digest algorithm docker accepts (go-digest: sha256, sha384, sha512), lowercase only. */
 const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 
