@@ -139,4 +139,23 @@ describe('hangar pull and hangar job', () => {
     expect(toItself.code).toBe(1);
     expect(toItself.stderr).toContain('"alpha" is the source');
   });
+
+  it('`hangar image copy --all-hosts` copies to every other host that is up; a stopped engine is an error line, exit 1', async () => {
+    const local = `cli-jobs-${run}/spread:${randomBytes(2).toString('hex')}`;
+    await sandbox.docker('alpha', ['build', '-q', '-t', local, '-'], { input: `FROM ${info.seed.baseRef}\nRUN echo "spread ${run}" > /s\n` });
+    const { stdout: sourceId } = await sandbox.docker('alpha', ['image', 'inspect', '--format', '{{.Id}}', local]);
+    let result: CliResult;
+    try {
+      await sandbox.stopEngine('gamma');
+      result = await hangarCli(['image', 'copy', 'alpha', local, '--all-hosts']);
+    } finally {
+      await sandbox.startEngine('gamma');
+    }
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: HOST_UNREACHABLE: gamma is down, nothing was started on it: .+\n$/);
+    expect(result.stdout).toContain(`beta: copy complete: ${sourceId.trim()}`);
+    expect(result.stdout).not.toContain('gamma:');
+    expect((await sandbox.docker('beta', ['image', 'inspect', '--format', '{{.Id}}', local])).stdout.trim()).toBe(sourceId.trim());
+    expect((await sandbox.docker('gamma', ['image', 'ls', '-q', local])).stdout.trim()).toBe('');
+  });
 });
