@@ -26,6 +26,9 @@ import { healthz } from './http/healthz.js';
 import { Metrics } from './http/metrics.js';
 import { concurrencyLimit } from './http/rate-limit.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.js';
+import { checkMemoryPolicy } from './redis/memory-policy.js';
+import { ImageEventsHub } from './jobs/image-events.js';
+import { ConnectionSlot, SubscriptionLimits, TOO_MANY_CONNECTIONS } from './plugins/subscription-limits.js';
 import { connectRedis, redactRedisUrl } from './redis/redis-connection.js';
 import { buildHangarSchema } from './schema/build-schema.js';
 import { engineCallsPlugin } from './plugins/engine-calls.js';
@@ -53,6 +56,11 @@ export interface Hangar {
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+/** The largest WebSocket message accepted (ws's default is 100 MiB); a bigger one closes the socket with 1009. */
+export const WS_MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** How long a WebSocket may stay open without a connection_init (graphql-ws closes it with 4408). */
+const WS_INIT_TIMEOUT_MS = 10_000;
 
 /** The longest one shutdown step may take before the stop moves on to the next. */
 const SHUTDOWN_STEP_MS = 5_000;
@@ -94,7 +102,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     let embedded: EmbeddedRedis | undefined;
     let redisUrl = config.redis?.url;
     if (!redisUrl) {
-      embedded = await startEmbeddedRedis(config.dataDir, log);
+      embedded = await startEmbeddedRedis(config.dataDir, log, { maxMemoryBytes: config.limits.embeddedRedisMaxMemoryBytes });
       cleanup.push(() => embedded?.stop());
       redisUrl = embedded.url;
       log(`embedded redis-server on ${redisUrl} (data in ${config.dataDir}/redis, AOF on)`);
@@ -105,6 +113,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       await redis.quit().catch(() => redis.disconnect());
     });
     await redis.ping();
+    await checkMemoryPolicy(redis, log);
 
     const tokens = new TokenStore(redis);
     const generatedAdminToken = await tokens.bootstrapAdmin(options.adminToken, log);
@@ -124,6 +133,9 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     const jobEvents = new JobEventsHub(queues, redis, connection, hosts.names(), log);
     cleanup.push(() => jobEvents.close());
     await jobEvents.ready();
+    // Every imageEvents subscription of this process shares one engine /events stream per host.
+    const imageEvents = new ImageEventsHub((host) => hosts.client(host), { log });
+    cleanup.push(() => imageEvents.close());
     const secretKey = loadSecretKey(process.env.HANGAR_SECRET_KEY, join(config.dataDir, 'secret.key'));
     const credentials = new CredentialStore(redis, secretKey, config.registries);
     const webhooks = startWebhooks({ config, redis, queues, hosts, secretKey, log });
@@ -144,6 +156,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       redis,
       queues,
       jobEvents,
+      imageEvents,
       credentials,
       webhooks,
       tokens,
@@ -152,25 +165,39 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     };
 
     const metrics = new Metrics();
+    metrics.imageEventStreams = () => imageEvents.stats();
     const app = express();
     app.disable('x-powered-by');
     const httpServer: Server = createServer(app);
     const schema = await buildHangarSchema();
     // Subscriptions: graphql-ws on the same path; the token goes in connection_init's `authorization`.
     const formatError = makeFormatError(log);
-    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-    const ws = useServer<Record<string, unknown>, { principal?: Principal; token?: string }>(
+    // maxPayload: a message over 1 MiB closes the socket (1009) before it is buffered whole, authenticated or not.
+    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES });
+    const wsLimits = new SubscriptionLimits(config.limits);
+    const ws = useServer<Record<string, unknown>, { principal?: Principal; token?: string; slot?: ConnectionSlot }>(
       {
         schema,
+        // A connection that does not authenticate within this is closed (4408).
+        connectionInitWaitTimeout: WS_INIT_TIMEOUT_MS,
         onConnect: async (ctx) => {
           const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
           const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] : undefined;
           const principal = token ? await tokens.verify(token) : undefined;
           if (!principal) return false;
+          const slot = wsLimits.connect(principal.tokenId);
+          if (!(slot instanceof ConnectionSlot)) {
+            ctx.extra.socket.close(TOO_MANY_CONNECTIONS, slot.refused.slice(0, 120));
+            return false;
+          }
+          ctx.extra.slot = slot;
           ctx.extra.principal = principal;
           ctx.extra.token = token;
           return true;
         },
+        // Whatever way a subscription ends, its count is given back (a ticket released twice counts once).
+        onComplete: (ctx, _id, payload) => ctx.extra.slot?.end(payload),
+        onClose: (ctx) => ctx.extra.slot?.close(),
         // Each new subscription checks the token again: one revoked since the connection opened starts nothing.
         onSubscribe: async (ctx, _id, payload) => {
           const principal = ctx.extra.token ? await tokens.verify(ctx.extra.token) : undefined;
@@ -178,7 +205,11 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
             ctx.extra.principal = principal;
             // Parsed with the token limit and validated with the query limits here (graphql-ws's own parse would
             // read any document whole, and a syntax error would close the socket).
-            return operationArgs(schema, payload, config.limits);
+            const args = operationArgs(schema, payload, config.limits);
+            if (Array.isArray(args)) return args;
+            // Past limits.maxSubscriptionsPerConnection / PerToken the new one is refused; the running ones go on.
+            const refused = ctx.extra.slot?.start(payload);
+            return refused ? [new GraphQLError(refused, { extensions: { code: 'RATE_LIMITED' } })] : args;
           }
           return [new GraphQLError('invalid token: it was revoked', { extensions: { code: 'UNAUTHENTICATED' } })];
         },
@@ -186,12 +217,15 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
         validate: (schema_, document) => validate(schema_, document, [...specifiedRules, ...queryLimitRules(config.limits)]),
         // Subscriptions' errors leave with an `extensions.code`, as queries' do (Apollo's formatError is HTTP only).
         // Errors before execution are the document's (validation): their messages go out as they are.
-        onError: (_ctx, _id, _payload, errors) =>
-          errors.map((error) =>
+        onError: (ctx, _id, payload, errors) => {
+          // A subscription refused by validation ends here, without onComplete.
+          ctx.extra.slot?.end(payload);
+          return errors.map((error) =>
             error.originalError instanceof HangarError
               ? formatError(error.toJSON(), error)
               : { ...error.toJSON(), extensions: { ...error.extensions, code: typeof error.extensions?.code === 'string' ? error.extensions.code : 'GRAPHQL_VALIDATION_FAILED' } },
-          ),
+          );
+        },
         onNext: (_ctx, _id, _payload, _args, result) =>
           result.errors?.length ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
       },
@@ -242,7 +276,11 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     // Uploads change hosts (load, import) or feed builds: operators and admins; export is a read.
     app.use('/api/v1/build-contexts', bearerAuth(tokens), requireRoleHttp('operator', 'uploading a build context'));
     app.use(/^\/api\/v1\/hosts\/[^/]+\/images\/(load|import)$/, bearerAuth(tokens), requireRoleHttp('operator', 'loading or importing images'));
-    app.use('/api/v1', bearerAuth(tokens), buildContextRoutes({ redis, audit, maxBytes: 64 * 1024 * 1024 }));
+    app.use('/api/v1', bearerAuth(tokens), buildContextRoutes({
+      redis,
+      audit,
+      limits: { maxBytes: 64 * 1024 * 1024, maxConcurrentUploadsPerToken: config.limits.maxConcurrentBuildContextUploadsPerToken, quotaBytes: config.limits.buildContextQuotaBytes },
+    }));
     app.use('/api/v1', bearerAuth(tokens), archiveRoutes({ hostsFor: (principal) => hostsFor(hosts, principal), audit, config, log }));
     app.use((_req: Request, res: Response) => {
       res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });

@@ -2,6 +2,7 @@ import type { EngineReader, HangarConfig, HostRegistry, RegistryDirectory } from
 import type { CredentialStore, JobQueues } from '@hangar/jobs';
 import type { Redis } from 'ioredis';
 import type { JobEventsHub } from './jobs/job-events.js';
+import type { ImageEventsHub } from './jobs/image-events.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Principal, TokenStore } from './auth/token-store.js';
 import type { Webhooks } from './webhooks/webhooks.js';
@@ -17,6 +18,8 @@ export interface HangarContext {
   redis: Redis;
   queues: JobQueues;
   jobEvents: JobEventsHub;
+  /** The engines' image events, one shared /events stream per host for the whole process. */
+  imageEvents: ImageEventsHub;
   credentials: CredentialStore;
   webhooks: Webhooks;
   /** API tokens (admins manage them). */

@@ -1,47 +1,249 @@
 import { randomBytes } from 'node:crypto';
 import { checkTarHeader } from '@hangar/core';
 import { uploadKey } from '@hangar/jobs';
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
+import { requireRoleHttp } from '../auth/roles.js';
 
 /** Build contexts are kept this long for a buildImage to use them. */
 const CONTEXT_TTL_SECONDS = 3600;
+/** An upload is appended to Redis in pieces of about this size: a request holds no more than this in memory. */
+const APPEND_BYTES = 1024 * 1024;
+/** A partial upload left by a process that died disappears after this. */
+const PARTIAL_TTL_SECONDS = 600;
+/** How much of a refused upload is read (and dropped) so that the client can finish sending and read the answer. */
+const LINGER_MS = 3_000;
+const LINGER_BYTES = 64 * 1024 ** 2;
 
-function fail(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+export interface BuildContextLimits {
+  /** The largest context accepted. */
+  maxBytes: number;
+  /** Uploads one token may have in flight at once in this process (limits.maxConcurrentBuildContextUploadsPerToken). */
+  maxConcurrentUploadsPerToken: number;
+  /** Bytes of stored (unexpired) contexts one token may hold (limits.buildContextQuotaBytes). */
+  quotaBytes: number;
+}
+
+/** Per token: which contexts it stored (a sorted set, `<key>:<bytes>` scored by expiry) and their total bytes. */
+const usageKeys = (tokenId: string) => [`{hangar}:upload-usage:${tokenId}`, `{hangar}:upload-usage-bytes:${tokenId}`];
+
+/**
+ * KEYS: partial, final, usage set, usage total. ARGV: now (ms), mode (`peek` | `commit`), bytes, quota, expiresAt
+ * (ms), member, ttl (s). Drops expired entries from the usage, then (commit) moves the partial upload in place
+ * and counts it if the quota allows, else deletes it. Answers [stored (1, 0 refused, -1 partial gone), bytes
+ * used, ms until the oldest stored context expires (-1: none)].
+ */
+const QUOTA_SCRIPT = `
+local now = tonumber(ARGV[1])
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
+local freed = 0
+for _, member in ipairs(expired) do freed = freed + tonumber(string.match(member, ':(%d+)$') or '0') end
+if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
+local used = tonumber(redis.call('GET', KEYS[4]) or '0') - freed
+if used < 0 or redis.call('ZCARD', KEYS[3]) == 0 then used = 0 end
+local stored = 0
+if ARGV[2] == 'commit' then
+  local bytes = tonumber(ARGV[3])
+  if redis.call('EXISTS', KEYS[1]) == 0 then
+    stored = -1
+  elseif used + bytes > tonumber(ARGV[4]) then
+    redis.call('DEL', KEYS[1])
+  else
+    redis.call('RENAME', KEYS[1], KEYS[2])
+    redis.call('EXPIRE', KEYS[2], tonumber(ARGV[7]))
+    redis.call('ZADD', KEYS[3], tonumber(ARGV[5]), ARGV[6])
+    used = used + bytes
+    stored = 1
+  end
+end
+if used > 0 then
+  redis.call('SET', KEYS[4], used, 'EX', tonumber(ARGV[7]) + 60)
+  redis.call('EXPIRE', KEYS[3], tonumber(ARGV[7]) + 60)
+else
+  redis.call('DEL', KEYS[4], KEYS[3])
+end
+local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+local wait = -1
+if oldest[2] then wait = math.max(0, tonumber(oldest[2]) - now) end
+return {stored, used, wait}
+`;
+
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+function quotaRefusal(used: number, adding: number | undefined, quota: number, waitMs: number): Refusal {
+  const what = adding === undefined ? 'it is used up' : `this one (${adding} bytes) would pass it`;
+  const wait = waitMs >= 0 ? `; the oldest expires in ${Math.ceil(waitMs / 1000)} s` : '';
+  return new Refusal(413, 'QUOTA_EXCEEDED', `this token's stored build contexts take ${used} of its ${quota} bytes (limits.buildContextQuotaBytes) and ${what}${wait}`, waitMs >= 0 ? Math.ceil(waitMs / 1000) : undefined);
 }
 
 /**
- * `POST /api/v1/build-contexts`: a build context tar, kept in Redis for an hour so that a worker on any machine can
- * build from it (`buildImage(input: { contextUpload: key })`). Size-limited: big contexts belong in a remote URL.
+ * Answers a refused upload once the client has sent the rest of its body (read and dropped), within LINGER_MS and
+ * LINGER_BYTES; past those, answers and closes. Clients such as fetch only read the answer once their body is
+ * sent: closing at once would show them a broken pipe instead of the 413 or 429.
  */
-export function buildContextRoutes({ redis, audit, maxBytes }: { redis: Redis; audit: AuditLog; maxBytes: number }): Router {
-  const router = Router();
-  router.post('/build-contexts', async (req: Request, res: Response) => {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > maxBytes) return fail(res, 413, 'PAYLOAD_TOO_LARGE', `build context is ${declared} bytes; the limit is ${maxBytes}`);
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    try {
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        bytes += chunk.length;
-        if (bytes > maxBytes) {
-          req.destroy();
-          return fail(res, 413, 'PAYLOAD_TOO_LARGE', `build context is over the limit of ${maxBytes} bytes`);
-        }
-        chunks.push(chunk);
-      }
-    } catch {
-      return fail(res, 400, 'BAD_REQUEST', 'the upload was cut short');
+function refuse(req: Request, res: Response, refusal: Refusal): void {
+  const respond = () => {
+    if (res.headersSent || res.destroyed) return;
+    if (!req.complete) res.setHeader('Connection', 'close');
+    if (refusal.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, refusal.retryAfterSeconds)));
+    res.status(refusal.status).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+  };
+  if (req.complete || req.destroyed) return respond();
+  let dropped = 0;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    req.off('data', onData);
+    req.off('end', finish);
+    req.off('error', finish);
+    req.off('close', finish);
+    respond();
+  };
+  const onData = (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) finish();
+  };
+  const timer = setTimeout(finish, LINGER_MS);
+  req.on('data', onData);
+  req.once('end', finish);
+  req.once('error', finish);
+  req.once('close', finish);
+  req.resume();
+}
+
+/** At most `max` uploads in flight per token; the slot is freed when the answer is sent or the client goes away. */
+function uploadsInFlight(max: number) {
+  const inFlight = new Map<string, number>();
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const key = req.principal!.tokenId;
+    const current = inFlight.get(key) ?? 0;
+    if (current >= max) {
+      return refuse(req, res, new Refusal(429, 'RATE_LIMITED', `this token has ${current} build-context uploads in flight, the most allowed (limits.maxConcurrentBuildContextUploadsPerToken); retry when one finishes`, 1));
     }
-    const body = Buffer.concat(chunks);
-    const header = checkTarHeader(body.subarray(0, 512));
-    if (!header.ok) return fail(res, 400, 'BAD_REQUEST', `body is not a tar archive: ${header.reason}`);
+    inFlight.set(key, current + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (inFlight.get(key) ?? 1) - 1;
+      if (left <= 0) inFlight.delete(key);
+      else inFlight.set(key, left);
+    };
+    res.on('finish', release);
+    res.on('close', release);
+    next();
+  };
+}
+
+/**
+ * `POST /api/v1/build-contexts` (operators): a build context tar, kept in Redis for an hour so that a worker on any
+ * machine can build from it (`buildImage(input: { contextUpload: key })`). The body is streamed into Redis in
+ * pieces (APPEND to a partial key, renamed into place when complete), so a request holds about 1 MiB in memory
+ * whatever the context's size. Bounded per context (`maxBytes`, 413 PAYLOAD_TOO_LARGE), per token in flight (429
+ * RATE_LIMITED) and per token stored (413 QUOTA_EXCEEDED, counted until the contexts expire).
+ */
+export function buildContextRoutes({ redis, audit, limits }: { redis: Redis; audit: AuditLog; limits: BuildContextLimits }): Router {
+  const { maxBytes, quotaBytes } = limits;
+  const router = Router();
+  const quota = async (tokenId: string, mode: 'peek' | 'commit', extra: { partial?: string; final?: string; bytes?: number; member?: string } = {}) => {
+    const now = Date.now();
+    const [partial = '{hangar}:upload:none', final = '{hangar}:upload:none'] = [extra.partial, extra.final];
+    const result = (await redis.eval(
+      QUOTA_SCRIPT,
+      4,
+      partial,
+      final,
+      ...usageKeys(tokenId),
+      now,
+      mode,
+      extra.bytes ?? 0,
+      quotaBytes,
+      now + CONTEXT_TTL_SECONDS * 1000,
+      extra.member ?? '',
+      CONTEXT_TTL_SECONDS,
+    )) as [number, number, number];
+    return { stored: Number(result[0]), used: Number(result[1]), waitMs: Number(result[2]) };
+  };
+
+  router.post('/build-contexts', requireRoleHttp('operator', 'uploading a build context'), uploadsInFlight(limits.maxConcurrentUploadsPerToken), async (req: Request, res: Response, next: NextFunction) => {
+    const tokenId = req.principal!.tokenId;
     const key = `ctx-${randomBytes(12).toString('hex')}`;
-    await redis.set(uploadKey(key), body, 'EX', CONTEXT_TTL_SECONDS);
-    await audit.record(req.principal!, { action: 'uploadBuildContext', hosts: [], target: { key, bytes }, outcome: 'ok', detail: undefined });
-    res.status(201).json({ key, bytes, expiresInSeconds: CONTEXT_TTL_SECONDS });
+    const partial = uploadKey(`partial-${key}`);
+    let wrote = false;
+    try {
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (Number.isFinite(declared) && declared > maxBytes) throw new Refusal(413, 'PAYLOAD_TOO_LARGE', `build context is ${declared} bytes; the limit is ${maxBytes}`);
+      const before = await quota(tokenId, 'peek');
+      if (before.used >= quotaBytes || (Number.isFinite(declared) && before.used + declared > quotaBytes)) {
+        throw quotaRefusal(before.used, Number.isFinite(declared) ? declared : undefined, quotaBytes, before.waitMs);
+      }
+      // What this upload may take: the per-context limit, or what is left of the quota if that is less.
+      const allowed = Math.min(maxBytes, quotaBytes - before.used);
+      let bytes = 0;
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let head = Buffer.alloc(0);
+      const flush = async () => {
+        if (pendingBytes === 0) return;
+        const piece = Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        wrote = true;
+        await redis.multi().append(partial, piece).expire(partial, PARTIAL_TTL_SECONDS).exec();
+      };
+      try {
+        // destroyOnReturn: false, so that a refusal mid-body can still read the rest and answer (see refuse).
+        for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+          bytes += chunk.length;
+          if (bytes > allowed) {
+            throw allowed === maxBytes
+              ? new Refusal(413, 'PAYLOAD_TOO_LARGE', `build context is over the limit of ${maxBytes} bytes`)
+              : quotaRefusal(before.used, bytes, quotaBytes, before.waitMs);
+          }
+          if (head.length < 512) {
+            head = Buffer.concat([head, chunk.subarray(0, 512 - head.length)]);
+            if (head.length === 512) {
+              const header = checkTarHeader(head);
+              if (!header.ok) throw new Refusal(400, 'BAD_REQUEST', `body is not a tar archive: ${header.reason}`);
+            }
+          }
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes >= APPEND_BYTES) await flush();
+        }
+      } catch (error) {
+        if (error instanceof Refusal) throw error;
+        // The client went away mid-body: nobody is left to answer.
+        throw new Refusal(400, 'BAD_REQUEST', 'the upload was cut short');
+      }
+      if (head.length < 512) {
+        const header = checkTarHeader(head);
+        throw new Refusal(400, 'BAD_REQUEST', `body is not a tar archive: ${header.ok ? 'shorter than one tar block' : header.reason}`);
+      }
+      await flush();
+      const committed = await quota(tokenId, 'commit', { partial, final: uploadKey(key), bytes, member: `${key}:${bytes}` });
+      if (committed.stored === 0) throw quotaRefusal(committed.used, bytes, quotaBytes, committed.waitMs);
+      if (committed.stored < 0) throw new Refusal(503, 'INTERNAL', 'the upload was lost from Redis before it was complete; send it again');
+      wrote = false;
+      await audit.record(req.principal!, { action: 'uploadBuildContext', hosts: [], target: { key, bytes }, outcome: 'ok', detail: undefined });
+      res.status(201).json({ key, bytes, expiresInSeconds: CONTEXT_TTL_SECONDS });
+    } catch (error) {
+      if (wrote) await redis.del(partial).catch(() => {});
+      if (error instanceof Refusal) return refuse(req, res, error);
+      next(error);
+    }
   });
   return router;
 }

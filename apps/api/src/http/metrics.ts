@@ -3,6 +3,7 @@
 import type { HostRegistry } from '@hangar/core';
 import type { JobQueues } from '@hangar/jobs';
 import type { NextFunction, Request, Response } from 'express';
+import type { ImageEventStreamStats } from '../jobs/image-events.js';
 
 type Labels = Record<string, string>;
 
@@ -22,6 +23,8 @@ export function family(name: string, type: 'counter' | 'gauge', help: string, sa
 export class Metrics {
   private readonly requests = new Map<string, { labels: Labels; value: number }>();
   engineCalls = 0;
+  /** The shared engine /events streams of imageEvents subscriptions, by host. */
+  imageEventStreams: () => ImageEventStreamStats[] = () => [];
   private readonly started = Date.now();
 
   /** Express middleware counting each request when its answer is finished. */
@@ -47,6 +50,8 @@ export class Metrics {
       hosts.names().map(async (host) => ({ host, counts: await queues.get(host).getJobCounts('waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed') })),
     );
     const memory = process.memoryUsage();
+    const visible = new Set(hosts.names());
+    const streams = this.imageEventStreams().filter((stream) => visible.has(stream.host));
     return [
       family('hangar_http_requests_total', 'counter', 'HTTP requests answered, by method, route and status class.', [...this.requests.values()]),
       family('hangar_engine_calls_total', 'counter', 'Distinct Docker Engine API calls made to answer GraphQL operations.', [{ value: this.engineCalls }]),
@@ -68,6 +73,9 @@ export class Metrics {
           { labels: { host, state: 'failed' }, value: c.failed ?? 0 },
         ]),
       ),
+      family('hangar_image_event_streams', 'gauge', 'Engine /events streams open for imageEvents subscriptions (one per host, shared).', streams.map((stream) => ({ labels: { host: stream.host }, value: stream.open ? 1 : 0 }))),
+      family('hangar_image_event_streams_opened_total', 'counter', 'Engine /events streams opened for imageEvents subscriptions, reconnections included.', streams.map((stream) => ({ labels: { host: stream.host }, value: stream.opened }))),
+      family('hangar_image_event_subscribers', 'gauge', 'imageEvents subscriptions following each host.', streams.map((stream) => ({ labels: { host: stream.host }, value: stream.subscribers }))),
       family('process_resident_memory_bytes', 'gauge', 'Resident memory of this API process.', [{ value: memory.rss }]),
       family('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use.', [{ value: memory.heapUsed }]),
       family('process_uptime_seconds', 'gauge', 'Seconds since this API process started.', [{ value: (Date.now() - this.started) / 1000 }]),

@@ -16,8 +16,16 @@ const MAX_SOCKET_PATH = 100;
 /**
  * Starts redis-server listening only on a unix socket (mode 700) under dataDir, with append-only persistence.
  * A redis left running by an earlier Hangar that died is stopped first (its pidfile says which).
+ *
+ * Memory: `maxmemory` is `maxMemoryBytes` (0: no limit) with `maxmemory-policy noeviction`, the only policy BullMQ
+ * accepts: at the limit Redis refuses writes (an enqueue or an upload fails with an error) instead of silently
+ * evicting keys, which would drop queued jobs, job locks or their logs.
  */
-export async function startEmbeddedRedis(dataDir: string, log: (line: string) => void): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(
+  dataDir: string,
+  log: (line: string) => void,
+  { maxMemoryBytes = 0 }: { maxMemoryBytes?: number } = {},
+): Promise<EmbeddedRedis> {
   await ensureCommands([{ command: 'redis-server', debianPackage: 'redis-server' }], { log });
   const dir = join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -47,6 +55,8 @@ export async function startEmbeddedRedis(dataDir: string, log: (line: string) =>
       '--daemonize', 'no',
       '--pidfile', pidFile,
       '--logfile', '',
+      '--maxmemory', String(maxMemoryBytes),
+      '--maxmemory-policy', 'noeviction',
     ],
     logFile: join(dir, 'redis.log'),
   });

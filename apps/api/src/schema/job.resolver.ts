@@ -9,12 +9,10 @@ import {
   HangarError,
   OperationError,
   trimReference,
-  watchImageEvents,
   type ImageEvent as CoreImageEvent,
 } from '@hangar/core';
 import { cancelJob, enqueueJob, parseJobId, jobLogs, listJobs, makeBatchId, readJob, retryJob, type JobKind as CoreJobKind, type JobView } from '@hangar/jobs';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { Channel } from '../jobs/channel.js';
 import type { HangarContext } from '../context.js';
 import { chooseHosts } from './host-selection.js';
 import { BuildImageInput, CopyImageInput, ImportImageInput, LoadImageInput, PullImageInput, PushImageInput } from './job-inputs.js';
@@ -280,31 +278,12 @@ export class JobSubscriptionResolver {
       const names = (args.hosts as string[] | undefined) ?? ctx.hosts.names();
       const unknown = names.filter((name) => !ctx.hosts.has(name));
       if (unknown.length) throw new HangarError('HOST_NOT_FOUND', `no host named "${unknown[0]}"`);
-      return mergeImageEvents(ctx, names);
+      if (names.length === 0) throw new HangarError('BAD_REQUEST', 'hosts: name at least one host');
+      // One shared engine stream per host for the whole process; this subscriber gets its own hosts' events only.
+      return ctx.imageEvents.subscribe(names);
     },
   })
   imageEvents(@Root() event: CoreImageEvent, @Arg('hosts', () => [String], { nullable: true, description: 'Host names; all hosts when left out.' }) _hosts?: string[]): ImageEvent {
     return Object.assign(new ImageEvent(), event);
-  }
-}
-
-/** The image events of several engines as one stream; every engine stream closes when the subscriber leaves. */
-async function* mergeImageEvents(context: HangarContext, hosts: string[]): AsyncGenerator<CoreImageEvent> {
-  const stop = new AbortController();
-  const channel = new Channel<CoreImageEvent>(() => stop.abort(), 1000);
-  for (const host of hosts) {
-    void (async () => {
-      try {
-        for await (const event of watchImageEvents(context.hosts.client(host), stop.signal)) channel.push(event);
-      } catch {
-        // A host that goes away ends its part of the stream; the others go on.
-      }
-    })();
-  }
-  try {
-    for await (const event of channel) yield event;
-  } finally {
-    channel.close();
-    stop.abort();
   }
 }

@@ -24,10 +24,12 @@ interface RawEvent {
 
 /**
  * Follows an engine's image events until the signal aborts. The stream is long and mostly quiet, so no idle
- * timeout applies; the caller's signal ends it.
+ * timeout applies; the caller's signal ends it. `onOpen` is called once the engine has answered (the stream is
+ * open); the iteration ends when the engine closes the stream and throws when it fails.
  */
-export async function* watchImageEvents(client: DockerHostClient, signal: AbortSignal): AsyncGenerator<ImageEvent> {
+export async function* watchImageEvents(client: DockerHostClient, signal: AbortSignal, { onOpen }: { onOpen?: () => void } = {}): AsyncGenerator<ImageEvent> {
   const stream = await client.stream({ path: '/events', query: { filters: JSON.stringify({ type: ['image'] }) }, signal });
+  onOpen?.();
   const decoder = new JsonLinesDecoder();
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
