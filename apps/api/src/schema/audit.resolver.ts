@@ -1,9 +1,8 @@
-import { HangarError } from '@hangar/core';
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { requireRole } from '../auth/roles.js';
 import type { HangarContext } from '../context.js';
 import { AuditActor, AuditConnection, AuditEntry } from './audit.type.js';
-import { checkPageSize, PageInfo } from './pagination.js';
+import { checkPageSize, checkStreamCursor, PageInfo } from './pagination.js';
 
 @Resolver()
 export class AuditResolver {
@@ -14,7 +13,7 @@ export class AuditResolver {
     @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page.' }) after?: string,
   ): Promise<AuditConnection> {
     requireRole(principal, 'admin', 'the audit log');
-    if (after !== undefined && after !== null && !/^\d+-\d+$/.test(after)) throw new HangarError('BAD_REQUEST', `after: "${after}" is not a cursor this list gave out`);
+    checkStreamCursor(after);
     const { entries, hasMore } = await audit.read({ first: checkPageSize(first), before: after ?? undefined });
     return Object.assign(new AuditConnection(), {
       nodes: entries.map((entry) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCursor, paginate } from './pagination.js';
+import { checkStreamCursor, encodeCursor, paginate } from './pagination.js';
 
 const items = [
   { t: -3, id: 'c' },
@@ -37,5 +37,19 @@ describe('paginate', () => {
       throw new Error('no error');
     })();
     expect(error.message.length).toBeLessThan(200);
+  });
+});
+
+describe('checkStreamCursor', () => {
+  it('takes stream entry IDs and nothing', () => {
+    expect(checkStreamCursor('1733150000000-0')).toBe('1733150000000-0');
+    expect(checkStreamCursor(`${2n ** 64n - 1n}-${2n ** 64n - 1n}`)).toBe(`${2n ** 64n - 1n}-${2n ** 64n - 1n}`);
+    expect(checkStreamCursor(undefined)).toBeUndefined();
+    expect(checkStreamCursor(null)).toBeUndefined();
+  });
+
+  // These passed /^\d+-\d+$/ and reached Redis, whose "Invalid stream ID" became an INTERNAL error.
+  it.each(['99999999999999999999-1', '1-99999999999999999999', `${2n ** 64n}-0`, '-1-0', '1', 'x-1', '1-2-3', ''])('refuses %j with BAD_REQUEST', (cursor) => {
+    expect(() => checkStreamCursor(cursor)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
   });
 });

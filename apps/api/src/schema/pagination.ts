@@ -46,6 +46,19 @@ export function notACursor(cursor: string): HangarError {
   return new HangarError('BAD_REQUEST', `after: ${JSON.stringify(shown)} is not a cursor this list gave out`);
 }
 
+const MAX_U64 = 2n ** 64n - 1n;
+
+/**
+ * Checks an `after` that is a Redis stream entry ID (`<ms>-<seq>`, as the audit log and webhook deliveries give
+ * out): both parts must fit Redis's 64 bits, or Redis refuses the read and the caller would see INTERNAL.
+ */
+export function checkStreamCursor(after: string | null | undefined): string | undefined {
+  if (after === undefined || after === null) return undefined;
+  const match = /^(\d{1,20})-(\d{1,20})$/.exec(after);
+  if (!match || BigInt(match[1]!) > MAX_U64 || BigInt(match[2]!) > MAX_U64) throw notACursor(after);
+  return after;
+}
+
 function compareKeys(a: readonly (string | number)[], b: readonly (string | number)[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const x = a[i];

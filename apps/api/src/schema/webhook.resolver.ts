@@ -8,7 +8,7 @@ import type { WebhookRuleView } from '../webhooks/rule-store.js';
 import type { DeliveryView } from '../webhooks/delivery-store.js';
 import { Job } from './job.type.js';
 import { Label } from './label.type.js';
-import { checkPageSize, PageInfo } from './pagination.js';
+import { checkPageSize, checkStreamCursor, PageInfo } from './pagination.js';
 import { UserError } from './user-error.type.js';
 import {
   AddWebhookReceiverInput,
@@ -103,7 +103,7 @@ export class WebhookResolver {
     @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page.' }) after?: string,
   ): Promise<WebhookDeliveryConnection> {
     requireAdmin(context);
-    if (after !== undefined && after !== null && !/^\d+-\d+$/.test(after)) throw new HangarError('BAD_REQUEST', `after: "${after}" is not a cursor this list gave out`);
+    checkStreamCursor(after);
     const { deliveries, hasMore, total } = await context.webhooks.deliveries.read({ first: checkPageSize(first), before: after ?? undefined });
     return Object.assign(new WebhookDeliveryConnection(), {
       nodes: deliveries.map(deliveryOf),
