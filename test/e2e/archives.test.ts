@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuditLog, type AuditEntry } from '../../apps/api/src/audit/audit-log.js';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
-import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+import { LOOPBACK_EGRESS, sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { sdkFailure } from './support/errors.js';
 
 const info = inject('sandbox');
@@ -200,7 +200,7 @@ async function buildRootfs(dir: string): Promise<string> {
 
 beforeAll(async () => {
   work = mkdtempSync(join(info.dir, 'archives-'));
-  hangar = await startTestHangar(info, { hosts: ENGINES.map((name) => sandboxHost(info, name)), archives: { stallTimeoutMs: 60_000 } });
+  hangar = await startTestHangar(info, { hosts: ENGINES.map((name) => sandboxHost(info, name)), archives: { stallTimeoutMs: 60_000 }, egress: LOOPBACK_EGRESS });
   small = await startTestHangar(info, { hosts: ENGINES.map((name) => sandboxHost(info, name)), archives: { maxUploadBytes: 4096 } });
   medium = await startTestHangar(info, { hosts: ENGINES.map((name) => sandboxHost(info, name)), archives: { maxUploadBytes: 1024 * 1024 } });
   [sdk, smallSdk, mediumSdk] = [observed(hangar), observed(small), observed(medium)];

@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
 import { runHangarCli, type CliResult } from './support/cli.js';
-import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+import { LOOPBACK_EGRESS, sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { INDEX_FIXTURE, startSearchIndex } from './support/search-index.js';
 
 const info = inject('sandbox');
@@ -121,7 +121,7 @@ const ids = { app: '', tool: '', dangling: '', pushed: '', digestOnly: '' };
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'hangar-cli-test-'));
   index = await startSearchIndex(INDEX_FIXTURE);
-  hangar = await startTestHangar(info, { fleet: { hostTimeoutMs: 5_000 }, hosts: (['alpha', 'beta', 'gamma'] as const).map((name) => sandboxHost(info, name)) });
+  hangar = await startTestHangar(info, { fleet: { hostTimeoutMs: 5_000 }, hosts: (['alpha', 'beta', 'gamma'] as const).map((name) => sandboxHost(info, name)), egress: LOOPBACK_EGRESS });
   const label = (extra: Record<string, string>) => ({ 'org.hangar.cli-run': run, ...extra });
   const [app, tool, dangling, pushed, digestOnly] = await loadCrafted(
     [

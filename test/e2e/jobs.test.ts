@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createHangarClient, HangarError, isFinished, type HangarClient, type ImageEventsSubscription, type Job, type JobsPayload } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
-import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+import { LOOPBACK_EGRESS, sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { pushFreshImage, sandboxRegistry } from './support/registry-images.js';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
@@ -20,7 +20,7 @@ const ENGINES: EngineName[] = ['alpha', 'beta', 'gamma'];
 let hangar: TestHangar;
 
 beforeAll(async () => {
-  hangar = await startTestHangar(info, { hosts: ENGINES.map((name) => sandboxHost(info, name)), registries: [sandboxRegistry(info)] });
+  hangar = await startTestHangar(info, { hosts: ENGINES.map((name) => sandboxHost(info, name)), registries: [sandboxRegistry(info)], egress: LOOPBACK_EGRESS });
 });
 
 afterAll(async () => {

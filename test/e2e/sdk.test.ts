@@ -12,7 +12,7 @@ import {
 } from '@hangar/sdk';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, type EngineName } from '../sandbox/index.js';
-import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+import { LOOPBACK_EGRESS, sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { INDEX_FIXTURE, startSearchIndex } from './support/search-index.js';
 
 const info = inject('sandbox');
@@ -42,6 +42,7 @@ beforeAll(async () => {
     fleet: { hostTimeoutMs: 5_000 },
     hosts: ENGINES.map((name) => sandboxHost(info, name)),
     registries: [{ name: 'sandbox', url: info.registry.url, username: info.registry.username, passwordEnv: 'HANGAR_SDK_TEST_REGISTRY_PASSWORD' }],
+    egress: LOOPBACK_EGRESS,
   });
   client = hangar.sdk;
 });

@@ -3,7 +3,7 @@ import { allNodes, HangarUserError, type SearchImagesQuery, type SearchImagesQue
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox } from '../sandbox/index.js';
 import { dockerJsonLines } from './support/docker-cli.js';
-import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+import { LOOPBACK_EGRESS, sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { INDEX_FIXTURE, startSearchIndex } from './support/search-index.js';
 import { sdkFailure } from './support/errors.js';
 
@@ -24,6 +24,7 @@ beforeAll(async () => {
       { name: 'wrong-password', url: info.registry.url, username: info.registry.username, passwordEnv: 'HANGAR_TEST_WRONG_PASSWORD' },
       { name: 'test-index', url: `http://${index.host}`, kind: 'index' },
     ],
+    egress: LOOPBACK_EGRESS,
   });
 });
 

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import {
   buildImage,
   copyImage,
+  egressGet,
   HangarError,
   importImage,
   loadImages,
@@ -9,6 +10,8 @@ import {
   parseReference,
   pullImage,
   pushImage,
+  redactUrl,
+  type EgressPolicy,
   type HostRegistry,
   type OperationHooks,
   type OperationProgress,
@@ -33,6 +36,8 @@ export interface ProcessorDeps {
   redis: Redis;
   credentials: CredentialStore;
   stallTimeoutMs: number;
+  /** Where URLs may lead (loadImage, importImage, remote build contexts): checked again when the job runs. */
+  egress: EgressPolicy;
   log: (line: string) => void;
 }
 
@@ -96,7 +101,7 @@ async function run(job: Job<JobEnvelope>, signal: AbortSignal, deps: ProcessorDe
       const auths = all.filter((r) => r.username).map((r) => ({ username: r.username, password: r.password, serveraddress: new URL(r.url).host }));
       const result = await buildImage(
         client,
-        { context, dockerfile: data.dockerfile, tags: data.tags, buildArgs: data.buildArgs, labels: data.labels, target: data.target, noCache: data.noCache, pull: data.pull, platform: data.platform, auths },
+        { context, dockerfile: data.dockerfile, tags: data.tags, buildArgs: data.buildArgs, labels: data.labels, target: data.target, noCache: data.noCache, pull: data.pull, platform: data.platform, auths, egress: deps.egress },
         hooks,
       );
       return { imageId: result.imageId, repoTags: result.repoTags };
@@ -104,15 +109,20 @@ async function run(job: Job<JobEnvelope>, signal: AbortSignal, deps: ProcessorDe
     case 'import': {
       const data = jobDataSchemas.import.parse(job.data.data) as JobData<'import'>;
       hooks.onProgress?.({ phase: 'importing', percent: undefined, bytesDone: undefined, bytesTotal: undefined, message: data.url.replace(/\/\/[^@/]*@/, '//'), layers: [] });
-      const result = await importImage(client, { source: { url: data.url }, repo: data.repo, tag: data.tag, message: data.message, changes: data.changes }, { signal, stallTimeoutMs: deps.stallTimeoutMs });
+      const result = await importImage(client, { source: { url: data.url }, repo: data.repo, tag: data.tag, message: data.message, changes: data.changes }, { signal, stallTimeoutMs: deps.stallTimeoutMs, egress: deps.egress });
       return { imageId: result.imageId, ...(result.ref ? { repoTags: [result.ref] } : {}) };
     }
     case 'load': {
       const data = jobDataSchemas.load.parse(job.data.data) as JobData<'load'>;
-      const response = await fetch(data.url, { signal });
-      if (!response.ok || !response.body) throw new OperationError('BAD_REQUEST', `GET ${data.url.replace(/\/\/[^@/]*@/, '//')} answered ${response.status}`, response.status < 500);
-      const body = Readable.fromWeb(response.body as never);
-      const result = await loadImages(client, body, { signal, stallTimeoutMs: deps.stallTimeoutMs });
+      // Hangar downloads the archive itself: every hop (redirects included) is checked against the egress policy
+      // after resolving it, and the connection goes only to the address that was checked.
+      const response = await egressGet(data.url, deps.egress, { signal, what: 'loadImage', headersTimeoutMs: deps.stallTimeoutMs });
+      if (response.status < 200 || response.status > 299) {
+        response.body.destroy();
+        throw new OperationError('BAD_REQUEST', `GET ${redactUrl(data.url)} answered ${response.status}`, response.status < 500);
+      }
+      const body = response.body;
+      const result = await loadImages(client, body, { signal, stallTimeoutMs: deps.stallTimeoutMs }).finally(() => body.destroy());
       const first = result.loaded[0];
       return { ...(first?.imageId ? { imageId: first.imageId } : {}), repoTags: result.loaded.flatMap((l) => (l.ref ? [l.ref] : [])), bytes: result.bytes };
     }
@@ -162,7 +172,7 @@ export function makeProcessor(deps: ProcessorDeps) {
       await writeMeta(deps.redis, job.id!, { errorCode: failure.code, errorMessage: failure.message });
       await job.log(`error: ${failure.message}`).catch(() => {});
       deps.log(`job ${job.id} failed: ${failure.code}: ${failure.message}`);
-      const permanent = error instanceof OperationError ? error.permanent : ['BAD_REQUEST', 'NOT_FOUND', 'REGISTRY_AUTH_FAILED', 'AMBIGUOUS_REFERENCE', 'HOST_NOT_FOUND'].includes(failure.code);
+      const permanent = error instanceof OperationError ? error.permanent : ['BAD_REQUEST', 'NOT_FOUND', 'REGISTRY_AUTH_FAILED', 'AMBIGUOUS_REFERENCE', 'HOST_NOT_FOUND', 'EGRESS_DENIED'].includes(failure.code);
       if (permanent) throw new UnrecoverableError(failure.message);
       throw new Error(failure.message);
     } finally {

@@ -1,4 +1,4 @@
-import { HostRegistry, type HangarConfig } from '@hangar/core';
+import { egressPolicyOf, HostRegistry, type HangarConfig } from '@hangar/core';
 import { CANCEL_CHANNEL, CredentialStore, JobQueues, loadSecretKey, QUEUE_PREFIX, queueName, redisConnectionOptions, type JobEnvelope } from '@hangar/jobs';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -35,7 +35,7 @@ export async function startWorkerPool({ config, redisUrl, log, hosts: shared }: 
   const queues = new JobQueues(connection, config.hosts.map((h) => h.name));
   await queues.applyConcurrency(Object.fromEntries(config.hosts.map((h) => [h.name, h.maxConcurrentJobs])));
   const credentials = new CredentialStore(redis, secretKey, config.registries);
-  const processor = makeProcessor({ hosts, redis, credentials, stallTimeoutMs: config.archives.stallTimeoutMs, log });
+  const processor = makeProcessor({ hosts, redis, credentials, stallTimeoutMs: config.archives.stallTimeoutMs, egress: egressPolicyOf(config.egress), log });
   const workers = config.hosts.map((host) => {
     const worker = new Worker<JobEnvelope>(queueName(host.name), processor, {
       connection: connection as ConnectionOptions,

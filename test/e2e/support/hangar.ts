@@ -11,6 +11,12 @@ export function sandboxHost(info: SandboxInfo, name: EngineName): NonNullable<Ha
   return { name, endpoint: engine.endpoint, labels: engine.labels, ...(engine.tls ? { tls: engine.tls } : {}) };
 }
 
+/**
+ * The sandbox's file servers and search index listen on 127.0.0.1, which the egress policy refuses by default: a
+ * test that hands Hangar such URLs allows it in its config, as an operator allows an internal artifact server.
+ */
+export const LOOPBACK_EGRESS = { allow: ['127.0.0.1'] };
+
 export interface TestHangar extends Hangar {
   token: string;
   /** The typed SDK on this Hangar with the admin token: tests go through it wherever it has the operation. */

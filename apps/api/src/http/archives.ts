@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import {
+  egressPolicyOf,
   exportImages,
   HangarError,
   importImage,
@@ -40,6 +41,7 @@ const STATUS: Record<string, number> = {
   REGISTRY_AUTH_FAILED: 502,
   REGISTRY_ERROR: 502,
   HOST_TIMEOUT: 504,
+  EGRESS_DENIED: 403,
 };
 
 /** The code and message a client gets for an error (never a stack). */
@@ -254,7 +256,7 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
       const client = hostsFor(req.principal!).client(host);
       if (url !== undefined && hasBody(req)) throw new QueryError('send the root filesystem either as the body or as ?url=, not both');
       if (url === undefined) tooLarge(req, host);
-      const result = await importImage(client, { source: url !== undefined ? { url } : req, repo, tag, message, changes }, { signal: scope.signal, stallTimeoutMs, maxBytes: maxUploadBytes });
+      const result = await importImage(client, { source: url !== undefined ? { url } : req, repo, tag, message, changes }, { signal: scope.signal, stallTimeoutMs, maxBytes: maxUploadBytes, egress: egressPolicyOf(config.egress) });
       await scope.ok(`imported ${result.ref ?? result.imageId} (${result.imageId})${url === undefined ? ` from ${result.bytes} bytes` : ''}`);
       res.status(200).json({ imageId: result.imageId, ...(result.ref ? { ref: result.ref } : {}) });
     } catch (error) {

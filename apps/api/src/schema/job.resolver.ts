@@ -3,6 +3,10 @@ import {
   checkDockerfileChanges,
   checkImportTarget,
   checkImportUrl,
+  checkUrl,
+  egressPolicyOf,
+  systemResolver,
+  type EgressUse,
   checkOperationRef,
   describeChangeProblems,
   findImage,
@@ -23,6 +27,20 @@ import { UserError } from './user-error.type.js';
 /** The input fields the job mutations choose hosts with. */
 const HOST_FIELDS = { names: 'hosts', selector: 'hostSelector' };
 const TARGET_FIELDS = { names: 'targetHosts', selector: 'targetSelector' };
+
+/**
+ * A URL's destination checked against the egress policy when the job is asked for (resolved here; the worker checks
+ * it again when the job runs): a refused one is an EGRESS_DENIED user error and no job starts.
+ */
+async function egressErrors(context: HangarContext, url: string, use: EgressUse, what: string, field: string): Promise<UserError[]> {
+  try {
+    await checkUrl(url, egressPolicyOf(context.config.egress), systemResolver, { use, what });
+    return [];
+  } catch (error) {
+    if (error instanceof HangarError) return [UserError.from(error, { field: ['input', field] })];
+    throw error;
+  }
+}
 
 function check(fn: () => void, field: string): UserError[] {
   try {
@@ -100,6 +118,7 @@ export class JobResolver {
       if (!bytes) errors.push(UserError.of('NOT_FOUND', `no uploaded context "${input.contextUpload}" (expired or never uploaded)`, { field: ['input', 'contextUpload'] }));
       context_ = { kind: 'upload', key: input.contextUpload, bytes };
     }
+    if (errors.length === 0 && context_.kind === 'remote') errors.push(...(await egressErrors(context, input.contextUrl!, 'build-context', 'buildImage', 'contextUrl')));
     if (errors.length === 0 && context_.kind !== 'upload') {
       errors.push(...check(() => checkBuildRequest({ context: context_ as never, tags: input.tags ?? [] }), 'tags'));
     } else if (errors.length === 0) {
@@ -131,7 +150,8 @@ export class JobResolver {
   @Mutation(() => JobsPayload, { description: '`docker import URL` on hosts, as jobs (uploads go through POST /api/v1/hosts/:host/images/import).' })
   async importImage(@Ctx() context: HangarContext, @Arg('input', () => ImportImageInput, { description: 'Source URL and the new image’s name.' }) input: ImportImageInput): Promise<JobsPayload> {
     const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, selector: input.hostSelector, allHosts: input.allHosts }, HOST_FIELDS);
-    errors.push(...check(() => checkImportUrl(input.url), 'url'));
+    const urlErrors = check(() => checkImportUrl(input.url), 'url');
+    errors.push(...(urlErrors.length ? urlErrors : await egressErrors(context, input.url, 'download', 'importImage', 'url')));
     errors.push(...check(() => checkImportTarget(input.repo ?? undefined, input.tag ?? undefined), 'repo'));
     const { problems } = checkDockerfileChanges(input.changes ?? []);
     if (problems.length) errors.push(...problems.map((p) => UserError.of('BAD_REQUEST', describeChangeProblems([p]), { field: ['input', 'changes', String(p.index)] })));
@@ -147,7 +167,8 @@ export class JobResolver {
   @Mutation(() => JobsPayload, { description: '`docker load` of an archive from a URL, on hosts, as jobs (uploads go through POST /api/v1/hosts/:host/images/load).' })
   async loadImage(@Ctx() context: HangarContext, @Arg('input', () => LoadImageInput, { description: 'Archive URL and hosts.' }) input: LoadImageInput): Promise<JobsPayload> {
     const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, selector: input.hostSelector, allHosts: input.allHosts }, HOST_FIELDS);
-    errors.push(...check(() => checkImportUrl(input.url), 'url'));
+    const urlErrors = check(() => checkImportUrl(input.url), 'url');
+    errors.push(...(urlErrors.length ? urlErrors : await egressErrors(context, input.url, 'download', 'loadImage', 'url')));
     return this.start(context, 'load', hosts, () => ({ url: input.url }), errors, { url: input.url.replace(/\/\/[^@/]*@/, '//'), allHosts: input.allHosts ?? undefined }, down);
   }
 

@@ -1,4 +1,4 @@
-import { checkSearchLimit, checkSearchTerm, HangarError, searchThroughEngine } from '@hangar/core';
+import { checkSearchLimit, checkSearchTerm, egressPolicyOf, HangarError, searchThroughEngine } from '@hangar/core';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { HangarContext } from '../context.js';
 import { paginate, PageInfo } from './pagination.js';
@@ -73,7 +73,9 @@ export class SearchResolver {
       if (!engine) throw new HangarError('HOST_UNREACHABLE', 'no host is UP to search through');
       if (!hosts.has(engine)) throw new HangarError('HOST_NOT_FOUND', `no host named "${engine}"`);
       const indexTerm = registry ? `${registry.host}/${checkedTerm}` : checkedTerm;
-      hits = (await searchThroughEngine(reader, engine, indexTerm, { filter, limit: checkedLimit })).map((hit) => (registry ? { ...hit, registry: registry.name } : hit));
+      // An index the caller names (`host:port/term`) is checked against the egress policy; a configured one is the admins' choice.
+      const egress = registry ? undefined : egressPolicyOf(context.config.egress);
+      hits = (await searchThroughEngine(reader, engine, indexTerm, { filter, limit: checkedLimit, egress })).map((hit) => (registry ? { ...hit, registry: registry.name } : hit));
     }
     return hits.map((hit) => Object.assign(new SearchResult(), hit));
   }

@@ -5,6 +5,10 @@ import { exportImages, importImage, loadImages } from './archive-service.js';
 import { drain, sleep, startFakeEngine, type FakeEngine } from './fake-engine.js';
 import { chunks, tarOf } from './tar-test-helpers.js';
 import { NotATarError, UploadTooLargeError } from './upload-gate.js';
+import { compileEgressPolicy } from '../egress/policy.js';
+
+/** The tests' fake file servers are on loopback: allowed here as an operator would allow an internal server. */
+const LOOPBACK = compileEgressPolicy({ allow: ['127.0.0.1'] });
 
 const ID_A = `sha256:${'a'.repeat(64)}`;
 const ID_B = `sha256:${'b'.repeat(64)}`;
@@ -311,7 +315,7 @@ describe('importImage', () => {
 
   it('imports from a URL the engine downloads; a download failure is BAD_REQUEST without the URL’s credentials', async () => {
     engine.route('POST', '/images/create', importAnswer);
-    const ok = await importImage(engine.client(), { source: { url: 'http://127.0.0.1:9/rootfs.tar' }, repo: 'from/url' }, { stallTimeoutMs: 2000 });
+    const ok = await importImage(engine.client(), { source: { url: 'http://127.0.0.1:9/rootfs.tar' }, repo: 'from/url' }, { stallTimeoutMs: 2000, egress: LOOPBACK });
     expect(ok).toEqual({ imageId: ID_B, ref: 'from/url:latest', bytes: 0 });
     expect(engine.calls().find((r) => r.path === '/images/create')!.query.get('fromSrc')).toBe('http://127.0.0.1:9/rootfs.tar');
 
@@ -319,17 +323,28 @@ describe('importImage', () => {
     engine.route('POST', '/images/create', (_req, res) => {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `Get "http://alice:***@127.0.0.1:9/rootfs.tar?token=t0ken": dial tcp 127.0.0.1:9: connect: connection refused` }));
     });
-    const error = await rejection(importImage(engine.client(), { source: { url } }, { stallTimeoutMs: 2000 }));
+    const error = await rejection(importImage(engine.client(), { source: { url } }, { stallTimeoutMs: 2000, egress: LOOPBACK }));
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).not.toMatch(/s3cret|alice|t0ken/);
     expect(error.message).toMatch(/could not download http:\/\/127\.0\.0\.1:9\/rootfs\.tar\?token=redacted/);
+  });
+
+  it('refuses a URL the egress policy denies (the default: loopback, private, metadata) before contacting the engine', async () => {
+    for (const url of ['http://127.0.0.1:9/rootfs.tar', 'http://169.254.169.254/latest/meta-data/', 'http://u:pw@[::ffff:10.0.0.1]/x', 'http://0x7f.1/x']) {
+      const error = await rejection(importImage(engine.client(), { source: { url } }, { stallTimeoutMs: 2000 }));
+      expect(error.code).toBe('EGRESS_DENIED');
+      expect(error.message).not.toContain('pw');
+    }
+    const denied = await rejection(importImage(engine.client(), { source: { url: 'http://127.0.0.2:9/x' } }, { stallTimeoutMs: 2000, egress: LOOPBACK }));
+    expect(denied.code).toBe('EGRESS_DENIED');
+    expect(engine.requests).toEqual([]);
   });
 
   it('a download the file server refuses is BAD_REQUEST with its status, without its error page (docker 20.10 answers 404 itself)', async () => {
     engine.route('POST', '/images/create', (_req, res) => {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'failed to GET http://127.0.0.1:9/x.tar with status 404 Not Found: <!DOCTYPE HTML><html>...</html>' }));
     });
-    const error = await rejection(importImage(engine.client(), { source: { url: 'http://127.0.0.1:9/x.tar' } }, { stallTimeoutMs: 2000 }));
+    const error = await rejection(importImage(engine.client(), { source: { url: 'http://127.0.0.1:9/x.tar' } }, { stallTimeoutMs: 2000, egress: LOOPBACK }));
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).toBe('fake could not download http://127.0.0.1:9/x.tar: the server answered 404 Not Found');
   });

@@ -13,6 +13,8 @@ import { redactUrl, redactUrlIn } from './redact-url.js';
 import { StallWatchdog } from './stall-watchdog.js';
 import { TarFramingCheck } from './tar-framing.js';
 import { UploadGate } from './upload-gate.js';
+import { checkUrl, egressPolicyOf, parseTarget, type EgressPolicy, type Resolver } from '../egress/policy.js';
+import { systemResolver } from '../egress/resolve.js';
 
 /**
  * How long the engine may take to send the headers of an archive stream: no fixed bound (setTimeout's maximum).
@@ -344,7 +346,16 @@ export function checkImportUrl(url: string): string {
     throw new HangarError('BAD_REQUEST', `url: not a URL: ${JSON.stringify(redactUrl(url))}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new HangarError('BAD_REQUEST', `url: only http and https URLs can be imported (got ${parsed.protocol})`);
+  // A host written so that parsers disagree (0x7f.1, 2130706433, a\@b) is refused here, before any lookup.
+  parseTarget(url, 'download');
   return url;
+}
+
+export interface ImportOptions extends UploadOptions {
+  /** Where a URL may lead (checked after resolving its host, before the engine is asked); the default policy when left out. */
+  egress?: EgressPolicy | undefined;
+  /** Name resolution for that check (the system's by default). */
+  resolve?: Resolver | undefined;
 }
 
 /**
@@ -353,7 +364,7 @@ export function checkImportUrl(url: string): string {
  * checked before the engine is contacted (reference grammar, changes, the URL, the tar header of an upload).
  * Returns the new image's ID, from the `{"status":"sha256:..."}` that ends the engine's progress stream.
  */
-export async function importImage(client: DockerHostClient, input: ImportInput, options: UploadOptions): Promise<ImportResult> {
+export async function importImage(client: DockerHostClient, input: ImportInput, options: ImportOptions): Promise<ImportResult> {
   const host = client.name;
   const ref = checkImportTarget(input.repo, input.tag);
   const changes = assertDockerfileChanges(input.changes ?? []);
@@ -362,6 +373,9 @@ export async function importImage(client: DockerHostClient, input: ImportInput, 
   const isStream = typeof (input.source as Readable).pipe === 'function';
   const url = isStream ? undefined : checkImportUrl((input.source as { url: string }).url);
   const what = url ? `image import from ${redactUrl(url)}` : 'image import';
+  // The engine downloads the URL itself: Hangar resolves the host and refuses a denied destination first (the
+  // engine resolves it again and follows redirects on its own; see the egress notes in the README).
+  if (url) await checkUrl(url, options.egress ?? egressPolicyOf(undefined), options.resolve ?? systemResolver, { use: 'download', what: 'importImage' });
 
   let gate: UploadGate | undefined;
   const watchdog = new StallWatchdog({
@@ -397,7 +411,9 @@ export async function importImage(client: DockerHostClient, input: ImportInput, 
           const status = /^failed to GET .* with status (\d{3}[^:]*)/.exec(error.message);
           if (status) throw new HangarError('BAD_REQUEST', `${host} could not download ${redactUrl(url)}: the server answered ${status[1]}`, { host });
           if (error.code === 'ENGINE_ERROR' && /^Get "|dial tcp|no such host|connection refused|unsupported protocol|tls:|x509:/i.test(error.message)) {
-            throw new HangarError('BAD_REQUEST', `${host} could not download ${redactUrl(url)}: ${redact(error.message)}`, { host });
+            // One message for every way of not getting an answer (refused, no route, timeout, TLS, no such host): the
+            // engine's own words would map the network behind it.
+            throw new HangarError('BAD_REQUEST', `${host} could not download ${redactUrl(url)}: no answer from the server`, { host });
           }
         }
         throw archiveAware(error, host, what);

@@ -13,6 +13,7 @@ export {
   type LoadResult,
   type StreamOptions,
   type UploadOptions,
+  type ImportOptions,
 } from './archive-service.js';
 export {
   CHANGE_INSTRUCTIONS,

@@ -7,6 +7,8 @@ import { runProgressStream } from './progress-stream.js';
 import type { OperationHooks } from './pull.js';
 import { registryConfigHeader, scrubSecrets, type RegistryAuth } from './registry-auth.js';
 import { tarOf } from './tar-writer.js';
+import { checkUrl, egressPolicyOf, parseTarget, type EgressPolicy, type Resolver } from '../egress/policy.js';
+import { systemResolver } from '../egress/resolve.js';
 
 /** Where a build's context comes from. */
 export type BuildContext =
@@ -27,6 +29,10 @@ export interface BuildRequest {
   platform?: string | undefined;
   /** Credentials for pulling base images. */
   auths?: RegistryAuth[] | undefined;
+  /** Where a remote context may lead (checked after resolving its host); the default policy when left out. */
+  egress?: EgressPolicy | undefined;
+  /** Name resolution for that check (the system's by default). */
+  resolve?: Resolver | undefined;
 }
 
 export interface BuildResult {
@@ -53,8 +59,14 @@ export function checkBuildRequest(request: BuildRequest): void {
       if (path === '' || path.startsWith('/') || path.split('/').includes('..')) throw new OperationError('BAD_REQUEST', `files: "${path}" must be a relative path inside the context`, true);
     }
   }
-  if (request.context.kind === 'remote' && !/^(https?:\/\/|git@|github\.com\/)/.test(request.context.url)) {
-    throw new OperationError('BAD_REQUEST', `remote context must be an http(s) or git URL, got "${request.context.url}"`, true);
+  if (request.context.kind === 'remote') {
+    // http(s)://, git://, git@host:path or github.com/...: the forms the engine takes, with a host every parser reads alike.
+    try {
+      parseTarget(request.context.url, 'build-context');
+    } catch (error) {
+      const failure = error as OperationError;
+      throw new OperationError(failure.code, `contextUrl: ${failure.message.replace(/^url: /, '')}`, true);
+    }
   }
 }
 
@@ -65,6 +77,15 @@ export function checkBuildRequest(request: BuildRequest): void {
 export async function buildImage(client: DockerHostClient, request: BuildRequest, hooks: OperationHooks): Promise<BuildResult> {
   checkBuildRequest(request);
   const { context } = request;
+  // The engine fetches a remote context itself: refuse a denied destination before asking it (the engine resolves
+  // the name again, follows redirects and git submodules on its own; see the egress notes in the README).
+  if (context.kind === 'remote') {
+    try {
+      await checkUrl(context.url, request.egress ?? egressPolicyOf(undefined), request.resolve ?? systemResolver, { use: 'build-context', what: 'buildImage' });
+    } catch (error) {
+      throw new OperationError((error as OperationError).code, (error as Error).message, true, { host: client.name });
+    }
+  }
   const body =
     context.kind === 'inline'
       ? Readable.from(tarOf({ [request.dockerfile ?? 'Dockerfile']: context.dockerfile, ...(context.files ?? {}) }))

@@ -1,6 +1,8 @@
 import { HangarError } from '../errors/hangar-error.js';
 import type { EngineReader } from '../images/engine-reader.js';
 import type { SearchHit } from '../registry/search-hit.js';
+import { checkSearchIndex, type EgressPolicy, type Resolver } from '../egress/policy.js';
+import { systemResolver } from '../egress/resolve.js';
 
 /** `docker search`'s filters. */
 export interface SearchFilter {
@@ -51,9 +53,22 @@ export async function searchThroughEngine(
   reader: EngineReader,
   host: string,
   term: string,
-  { filter, limit }: { filter?: SearchFilter | null; limit?: number | null } = {},
+  {
+    filter,
+    limit,
+    egress,
+    resolve = systemResolver,
+  }: {
+    filter?: SearchFilter | null;
+    limit?: number | null;
+    /** Check the index a `host:port/term` names against this policy before the engine is asked (EGRESS_DENIED). */
+    egress?: EgressPolicy | undefined;
+    resolve?: Resolver | undefined;
+  } = {},
 ): Promise<SearchHit[]> {
   const checkedTerm = checkSearchTerm(term);
+  const index = indexOfTerm(checkedTerm);
+  if (egress && index !== 'docker.io') await checkSearchIndex(index, egress, resolve);
   const filters: Record<string, string[]> = {};
   if (filter?.isOfficial !== undefined && filter.isOfficial !== null) filters['is-official'] = [String(filter.isOfficial)];
   if (filter?.isAutomated !== undefined && filter.isAutomated !== null) filters['is-automated'] = [String(filter.isAutomated)];
@@ -66,7 +81,7 @@ export async function searchThroughEngine(
     limit: String(checkSearchLimit(limit)),
     filters: Object.keys(filters).length ? JSON.stringify(filters) : undefined,
   });
-  const registry = indexOfTerm(checkedTerm);
+  const registry = index;
   return raw.map((result) => ({
     name: result.name,
     description: result.description || undefined,
