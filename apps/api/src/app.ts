@@ -23,6 +23,8 @@ import type { HangarContext } from './context.js';
 import { archiveRoutes } from './http/archives.js';
 import { buildContextRoutes } from './http/build-contexts.js';
 import { healthz } from './http/healthz.js';
+import { jsonClientErrors } from './http/client-error.js';
+import { noSubscriptionsOverHttp } from './plugins/http-subscriptions.js';
 import { Metrics } from './http/metrics.js';
 import { concurrencyLimit } from './http/rate-limit.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.js';
@@ -169,6 +171,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     const app = express();
     app.disable('x-powered-by');
     const httpServer: Server = createServer(app);
+    jsonClientErrors(httpServer);
     const schema = await buildHangarSchema();
     // Subscriptions: graphql-ws on the same path; the token goes in connection_init's `authorization`.
     const formatError = makeFormatError(log);
@@ -237,7 +240,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
       formatError,
       // The query limits (config `limits`): the token limit stops the parser; the rest are validation rules.
       parseOptions: { maxTokens: config.limits.maxTokens },
-      validationRules: queryLimitRules(config.limits),
+      validationRules: [...queryLimitRules(config.limits), noSubscriptionsOverHttp()],
       includeStacktraceInErrorResponses: false,
       // main.ts handles signals and stops everything in order; Apollo must not race it.
       stopOnTerminationSignals: false,

@@ -10,6 +10,7 @@ import {
   parseReference,
   pullImage,
   pushImage,
+  redactText,
   redactUrl,
   type EgressPolicy,
   type HostRegistry,
@@ -53,7 +54,7 @@ function hooksFor(job: Job<JobEnvelope>, signal: AbortSignal, deps: ProcessorDep
     pending = undefined;
     last = Date.now();
     lastPhase = progress.phase;
-    const value = compactProgress(progress);
+    const value = compactProgress(progress.message === undefined ? progress : { ...progress, message: redactText(progress.message) });
     writes = writes.then(() => job.updateProgress(value)).catch(() => {});
   };
   return {
@@ -64,7 +65,7 @@ function hooksFor(job: Job<JobEnvelope>, signal: AbortSignal, deps: ProcessorDep
       else pending = progress;
     },
     onLog(line) {
-      writes = writes.then(() => job.log(line.slice(0, 4000))).catch(() => {});
+      writes = writes.then(() => job.log(redactText(line).slice(0, 4000))).catch(() => {});
     },
     async flush() {
       if (pending) push(pending);
@@ -96,7 +97,7 @@ async function run(job: Job<JobEnvelope>, signal: AbortSignal, deps: ProcessorDe
           ? await uploadedContext(deps.redis, data.context.key)
           : data.context.kind === 'inline'
             ? { kind: 'inline' as const, dockerfile: data.context.dockerfile, files: data.context.files }
-            : { kind: 'remote' as const, url: data.context.url };
+            : { kind: 'remote' as const, url: openUrl(deps, data.context) };
       const all = await deps.credentials.withSecrets();
       const auths = all.filter((r) => r.username).map((r) => ({ username: r.username, password: r.password, serveraddress: new URL(r.url).host }));
       const result = await buildImage(
@@ -108,15 +109,15 @@ async function run(job: Job<JobEnvelope>, signal: AbortSignal, deps: ProcessorDe
     }
     case 'import': {
       const data = jobDataSchemas.import.parse(job.data.data) as JobData<'import'>;
-      hooks.onProgress?.({ phase: 'importing', percent: undefined, bytesDone: undefined, bytesTotal: undefined, message: data.url.replace(/\/\/[^@/]*@/, '//'), layers: [] });
-      const result = await importImage(client, { source: { url: data.url }, repo: data.repo, tag: data.tag, message: data.message, changes: data.changes }, { signal, stallTimeoutMs: deps.stallTimeoutMs, egress: deps.egress });
+      hooks.onProgress?.({ phase: 'importing', percent: undefined, bytesDone: undefined, bytesTotal: undefined, message: redactText(data.url), layers: [] });
+      const result = await importImage(client, { source: { url: openUrl(deps, data) }, repo: data.repo, tag: data.tag, message: data.message, changes: data.changes }, { signal, stallTimeoutMs: deps.stallTimeoutMs, egress: deps.egress });
       return { imageId: result.imageId, ...(result.ref ? { repoTags: [result.ref] } : {}) };
     }
     case 'load': {
       const data = jobDataSchemas.load.parse(job.data.data) as JobData<'load'>;
       // Hangar downloads the archive itself: every hop (redirects included) is checked against the egress policy
       // after resolving it, and the connection goes only to the address that was checked.
-      const response = await egressGet(data.url, deps.egress, { signal, what: 'loadImage', headersTimeoutMs: deps.stallTimeoutMs });
+      const response = await egressGet(openUrl(deps, data), deps.egress, { signal, what: 'loadImage', headersTimeoutMs: deps.stallTimeoutMs });
       if (response.status < 200 || response.status > 299) {
         response.body.destroy();
         throw new OperationError('BAD_REQUEST', `GET ${redactUrl(data.url)} answered ${response.status}`, response.status < 500);
@@ -132,6 +133,11 @@ async function run(job: Job<JobEnvelope>, signal: AbortSignal, deps: ProcessorDe
       return { imageId: result.imageId, repoTags: result.repoTags, bytes: result.bytes };
     }
   }
+}
+
+/** The URL a job works on: the sealed one opened (it held credentials), else the URL as stored. */
+function openUrl(deps: ProcessorDeps, data: { url: string; sealedUrl?: string | undefined }): string {
+  return data.sealedUrl ? deps.credentials.open(data.sealedUrl) : data.url;
 }
 
 async function uploadedContext(redis: Redis, key: string): Promise<{ kind: 'tar'; open: () => Readable }> {
@@ -169,12 +175,14 @@ export function makeProcessor(deps: ProcessorDeps) {
         throw new UnrecoverableError(`cancelled by ${cancelled}`);
       }
       const failure = error instanceof HangarError ? error : HangarError.from(error, 'ENGINE_ERROR');
-      await writeMeta(deps.redis, job.id!, { errorCode: failure.code, errorMessage: failure.message });
-      await job.log(`error: ${failure.message}`).catch(() => {});
-      deps.log(`job ${job.id} failed: ${failure.code}: ${failure.message}`);
+      // What the job keeps (meta, log, BullMQ's failedReason) is shown to readers: no URL credential in it.
+      const message = redactText(failure.message);
+      await writeMeta(deps.redis, job.id!, { errorCode: failure.code, errorMessage: message });
+      await job.log(`error: ${message}`).catch(() => {});
+      deps.log(`job ${job.id} failed: ${failure.code}: ${message}`);
       const permanent = error instanceof OperationError ? error.permanent : ['BAD_REQUEST', 'NOT_FOUND', 'REGISTRY_AUTH_FAILED', 'AMBIGUOUS_REFERENCE', 'HOST_NOT_FOUND', 'EGRESS_DENIED'].includes(failure.code);
-      if (permanent) throw new UnrecoverableError(failure.message);
-      throw new Error(failure.message);
+      if (permanent) throw new UnrecoverableError(message);
+      throw new Error(message);
     } finally {
       signal?.removeEventListener('abort', abort);
     }

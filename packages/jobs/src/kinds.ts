@@ -6,6 +6,11 @@ export type JobKind = (typeof JOB_KINDS)[number];
 
 const ref = z.string().min(1).max(512);
 const host = z.string().min(1).max(63);
+/**
+ * A URL that held credentials (user info, query values) is kept twice: `url` redacted, for every view, and
+ * `sealedUrl`, the real one encrypted with the secret key (encryptSecret), which only the worker opens.
+ */
+const sealedUrl = z.string().optional();
 
 /** What each kind of job carries. The API validates with these before enqueueing; the worker again before running. */
 export const jobDataSchemas = {
@@ -14,7 +19,7 @@ export const jobDataSchemas = {
   build: z.strictObject({
     context: z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('inline'), dockerfile: z.string().min(1), files: z.record(z.string(), z.string()).optional() }),
-      z.strictObject({ kind: z.literal('remote'), url: z.string().min(1) }),
+      z.strictObject({ kind: z.literal('remote'), url: z.string().min(1), sealedUrl }),
       z.strictObject({ kind: z.literal('upload'), key: z.string().min(1), bytes: z.int().nonnegative() }),
     ]),
     dockerfile: z.string().optional(),
@@ -26,8 +31,8 @@ export const jobDataSchemas = {
     pull: z.boolean().optional(),
     platform: z.string().optional(),
   }),
-  import: z.strictObject({ url: z.string().url(), repo: z.string().optional(), tag: z.string().optional(), message: z.string().optional(), changes: z.array(z.string()).default([]) }),
-  load: z.strictObject({ url: z.string().url() }),
+  import: z.strictObject({ url: z.string().url(), sealedUrl, repo: z.string().optional(), tag: z.string().optional(), message: z.string().optional(), changes: z.array(z.string()).default([]) }),
+  load: z.strictObject({ url: z.string().url(), sealedUrl }),
   copy: z.strictObject({ sourceHost: host, ref }),
 } satisfies Record<JobKind, z.ZodType>;
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HangarError, redactUrl, urlNeedsRedaction } from '@hangar/core';
 import type { Redis } from 'ioredis';
 import { makeJobId } from './job-id.js';
 import { batchKey, writeMeta } from './job-meta.js';
@@ -17,6 +18,29 @@ export interface EnqueueRequest<K extends JobKind = JobKind> {
   attempts?: number | undefined;
   /** Delay before retries (default exponential from 2 s); webhook jobs wait minutes for a host that is down. */
   backoff?: { type: 'exponential' | 'fixed'; delay: number } | undefined;
+  /**
+   * Seals a secret with the secret key (CredentialStore.seal). Needed for a job whose URL holds credentials (user
+   * info or query values): such a URL is stored only encrypted, beside its redacted form.
+   */
+  seal?: ((plain: string) => string) | undefined;
+}
+
+/** `{ url }` with a URL that holds credentials replaced by its redacted form plus the real one sealed. */
+function sealUrlOf<T extends { url: string; sealedUrl?: string | undefined }>(value: T, seal: EnqueueRequest['seal']): T {
+  if (value.sealedUrl !== undefined || !urlNeedsRedaction(value.url)) return value;
+  if (!seal) throw new HangarError('INTERNAL', 'a job URL holding credentials cannot be kept without the secret key');
+  return { ...value, url: redactUrl(value.url), sealedUrl: seal(value.url) };
+}
+
+/**
+ * Job data as stored: URLs that hold credentials (import, load, remote build context) are kept redacted, the
+ * real URL only sealed. Everything that shows a job (subject, data, logs) sees the redacted form.
+ */
+export function sealJobData(kind: JobKind, data: Record<string, unknown>, seal: EnqueueRequest['seal']): Record<string, unknown> {
+  if ((kind === 'import' || kind === 'load') && typeof data.url === 'string') return sealUrlOf(data as { url: string }, seal);
+  const context = data.context as { kind?: string; url?: unknown } | undefined;
+  if (kind === 'build' && context?.kind === 'remote' && typeof context.url === 'string') return { ...data, context: sealUrlOf(context as { url: string }, seal) };
+  return data;
 }
 
 /** Which running job a new one joins: the same pull (push) of the same reference on the same host. */
@@ -31,7 +55,7 @@ export function dedupeIdOf(kind: JobKind, host: string, data: Record<string, unk
  * joins it (`joined: true`, the running job's ID) instead of starting another.
  */
 export async function enqueueJob(queues: JobQueues, redis: Redis, request: EnqueueRequest): Promise<{ id: string; joined: boolean }> {
-  const data = jobDataSchemas[request.kind].parse(request.data) as Record<string, unknown>;
+  const data = sealJobData(request.kind, jobDataSchemas[request.kind].parse(request.data) as Record<string, unknown>, request.seal);
   const jobId = makeJobId(request.host, request.kind, request.key);
   const dedupeId = dedupeIdOf(request.kind, request.host, data);
   const job = await queues.get(request.host).add(

@@ -1,3 +1,4 @@
+import { redactDeep, redactText } from '@hangar/core';
 import type { Redis } from 'ioredis';
 import type { Principal } from '../auth/token-store.js';
 
@@ -16,9 +17,22 @@ export interface AuditEntry {
   detail: string | undefined;
 }
 
+/** Calls that did something (ok, partial, dry-run): about a year of a busy fleet; older entries are trimmed. */
 const STREAM = 'hangar:audit';
-/** About a year of a busy fleet; older entries are trimmed. */
-const MAX_ENTRIES = 1_000_000;
+/**
+ * Calls that failed (refused, invalid, or failing): their own stream with their own cap, so a token flooding
+ * refused requests (a viewer naming unknown hosts) can never push real entries out. Both are listed together.
+ */
+const FAILED_STREAM = 'hangar:audit:failed';
+/** How many failed calls there were, per action (the failed stream keeps only the latest). */
+const FAILED_COUNTS = 'hangar:audit:failed-count';
+/** The last ID given out by either stream: IDs (the list's cursors) never collide across the two. */
+const LAST_ID = 'hangar:audit:last-id';
+export const MAX_ENTRIES = 1_000_000;
+export const MAX_FAILED_ENTRIES = 100_000;
+
+/** Bounds of one entry: each string, each list, the target as JSON. Longer values are cut (and say so). */
+export const AUDIT_LIMITS = { maxString: 1024, maxList: 100, maxTargetBytes: 8 * 1024, maxDepth: 6 } as const;
 
 const SECRET_KEY = /pass(word)?|secret|token|auth|credential/i;
 
@@ -31,25 +45,108 @@ export function redactSecrets(value: unknown): unknown {
   return value;
 }
 
-/** The audit trail in a Redis stream: append-only, ordered, capped, readable newest first. */
+/** A string cut to `max` characters (whole code points), saying how much was cut. */
+function cut(text: string, max: number = AUDIT_LIMITS.maxString): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max).join('')}… (${chars.length - max} more characters)`;
+}
+
+/** A value with every string, list and nesting level bounded (AUDIT_LIMITS). */
+export function boundValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return cut(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= AUDIT_LIMITS.maxDepth) return '[nested too deep]';
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, AUDIT_LIMITS.maxList).map((inner) => boundValue(inner, depth + 1));
+    return value.length > AUDIT_LIMITS.maxList ? [...kept, `… (${value.length - AUDIT_LIMITS.maxList} more)`] : kept;
+  }
+  const entries = Object.entries(value);
+  const kept = entries.slice(0, AUDIT_LIMITS.maxList).map(([key, inner]) => [cut(key, 128), boundValue(inner, depth + 1)]);
+  if (entries.length > AUDIT_LIMITS.maxList) kept.push(['…', `${entries.length - AUDIT_LIMITS.maxList} more keys`]);
+  return Object.fromEntries(kept);
+}
+
+/** The target as stored: secrets redacted (by key and in text), bounded, at most maxTargetBytes of JSON. */
+export function boundTarget(target: Record<string, unknown>): Record<string, unknown> {
+  const bounded = boundValue(redactDeep(redactSecrets(target))) as Record<string, unknown>;
+  const json = JSON.stringify(bounded);
+  if (Buffer.byteLength(json) <= AUDIT_LIMITS.maxTargetBytes) return bounded;
+  return { truncated: true, json: cut(json, AUDIT_LIMITS.maxTargetBytes / 4) };
+}
+
+/** Lua: the next ID after the last given out by either stream (KEYS[1] the stream written, KEYS[2] LAST_ID). */
+const ADD_SCRIPT = `
+local t = redis.call('TIME')
+local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local seq = 0
+local lasts = {redis.call('GET', KEYS[2])}
+local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+if top then lasts[#lasts + 1] = top[1] end
+for _, last in ipairs(lasts) do
+  if last then
+    local lms, lseq = string.match(last, '^(%d+)-(%d+)$')
+    lms = tonumber(lms)
+    if lms and ms <= lms then
+      if ms < lms or seq <= tonumber(lseq) then seq = tonumber(lseq) + 1 end
+      ms = lms
+    end
+  end
+end
+local id = string.format('%d-%d', ms, seq)
+redis.call('SET', KEYS[2], id)
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], id, 'entry', ARGV[2])
+if KEYS[3] then redis.call('HINCRBY', KEYS[3], ARGV[3], 1) end
+return id
+`;
+
+/** Orders stream IDs (`ms-seq`) by time. */
+function compareStreamIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split('-').map(BigInt);
+  const [bm = 0n, bs = 0n] = b.split('-').map(BigInt);
+  return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
+}
+
+/**
+ * The audit trail in Redis streams: append-only, ordered, capped, readable newest first. Every entry is redacted
+ * (secret-looking keys, URL credentials, Authorization values) and bounded in size; failed calls are kept apart
+ * (their own cap) so that no flood of refused requests can evict what was done.
+ */
 export class AuditLog {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly limits: { maxEntries: number; maxFailed: number } = { maxEntries: MAX_ENTRIES, maxFailed: MAX_FAILED_ENTRIES },
+  ) {}
 
   async record(principal: Principal, entry: Omit<AuditEntry, 'id' | 'at' | 'actor'>): Promise<void> {
     const body: Omit<AuditEntry, 'id'> = {
       at: new Date().toISOString(),
-      actor: { name: principal.name, role: principal.role, tokenId: principal.tokenId },
-      ...entry,
-      target: redactSecrets(entry.target) as Record<string, unknown>,
+      actor: { name: cut(principal.name, 256), role: principal.role, tokenId: principal.tokenId },
+      action: cut(entry.action, 128),
+      hosts: (boundValue(entry.hosts) as string[]) ?? [],
+      target: boundTarget(entry.target ?? {}),
+      outcome: entry.outcome,
+      detail: entry.detail === undefined ? undefined : cut(redactText(entry.detail)),
     };
-    await this.redis.xadd(STREAM, 'MAXLEN', '~', String(MAX_ENTRIES), '*', 'entry', JSON.stringify(body));
+    const failed = entry.outcome === 'failed';
+    const keys = failed ? [FAILED_STREAM, LAST_ID, FAILED_COUNTS] : [STREAM, LAST_ID];
+    await this.redis.eval(ADD_SCRIPT, keys.length, ...keys, String(failed ? this.limits.maxFailed : this.limits.maxEntries), JSON.stringify(body), body.action);
   }
 
-  /** Newest first; `before` is the id of the last entry of the previous page. */
+  /** Newest first, both streams merged; `before` is the id of the last entry of the previous page. */
   async read({ first, before }: { first: number; before?: string | undefined }): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
     const end = before ? `(${before}` : '+';
-    const rows = (await this.redis.xrevrange(STREAM, end, '-', 'COUNT', first + 1)) as [string, string[]][];
+    const [done, failed] = (await Promise.all([
+      this.redis.xrevrange(STREAM, end, '-', 'COUNT', first + 1),
+      this.redis.xrevrange(FAILED_STREAM, end, '-', 'COUNT', first + 1),
+    ])) as [string, string[]][][];
+    const rows = [...done!, ...failed!].sort(([a], [b]) => compareStreamIds(b, a));
     const entries = rows.slice(0, first).map(([id, fields]) => ({ id, ...(JSON.parse(fields[1] ?? '{}') as Omit<AuditEntry, 'id'>) }));
     return { entries, hasMore: rows.length > first };
+  }
+
+  /** How many failed calls were recorded, per action, since the start (the failed list keeps only the latest). */
+  async failedCounts(): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(FAILED_COUNTS);
+    return Object.fromEntries(Object.entries(raw).map(([action, count]) => [action, Number(count)]));
   }
 }

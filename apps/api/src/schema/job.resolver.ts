@@ -69,7 +69,7 @@ export class JobResolver {
       payload.batchId = batchId;
       const views: JobView[] = [];
       for (const host of hosts) {
-        const { id } = await enqueueJob(context.queues, context.redis, { kind, host, data: dataFor(host), batchId, requestedBy: context.principal.name, attempts: context.config.jobs.attempts });
+        const { id } = await enqueueJob(context.queues, context.redis, { kind, host, data: dataFor(host), batchId, requestedBy: context.principal.name, attempts: context.config.jobs.attempts, seal: (plain) => context.credentials.seal(plain) });
         const view = await readJob(context.queues, context.redis, id);
         if (view) views.push(view);
       }

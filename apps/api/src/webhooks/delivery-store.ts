@@ -3,12 +3,20 @@ import type { RegistryPushEvent, WebhookSource } from '@hangar/core';
 import type { Redis } from 'ioredis';
 
 const STREAM = '{hangar}:webhooks:deliveries';
+/** Refused requests, in their own capped stream: a flood of them never pushes an accepted delivery out. */
+const REJECTED = '{hangar}:webhooks:rejected';
+/** The last stream ID given out by either stream, so that IDs (the list's cursors) never collide across the two. */
+const LAST_ID = '{hangar}:webhooks:last-id';
 const PENDING = '{hangar}:webhooks:pending';
 const resultKey = (id: string) => `{hangar}:webhooks:result:${id}`;
 const seenKey = (receiver: string, eventId: string) => `{hangar}:webhooks:seen:${receiver}:${createHash('sha256').update(eventId).digest('hex')}`;
 
-/** Deliveries kept (the stream is trimmed beyond this) and how long a delivery's outcome is kept. */
-const MAX_DELIVERIES = 100_000;
+/**
+ * Accepted (and duplicate, ignored) deliveries kept: beyond this the oldest are dropped, except a pending one, which
+ * stays until it is processed. Refused requests kept, in their own stream. And how long an outcome is kept.
+ */
+export const MAX_DELIVERIES = 100_000;
+export const MAX_REJECTED = 10_000;
 const RESULT_TTL_SECONDS = 30 * 24 * 3600;
 
 export type DeliveryStatus = 'ACCEPTED' | 'DUPLICATE' | 'REJECTED' | 'IGNORED';
@@ -66,10 +74,43 @@ export interface DeliveryView {
   processedAt: Date | undefined;
 }
 
-const DEDUPE_SCRIPT = `
+/**
+ * Lua: the next stream ID for either stream, after the last one given out (so a delivery and a rejection in the
+ * same millisecond get different IDs). KEYS[n] is LAST_ID.
+ */
+const NEXT_ID = `
+local function next_id(last_key, stream_key)
+  local t = redis.call('TIME')
+  local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local seq = 0
+  local lasts = {redis.call('GET', last_key)}
+  local top = redis.call('XREVRANGE', stream_key, '+', '-', 'COUNT', 1)[1]
+  if top then lasts[#lasts + 1] = top[1] end
+  for _, last in ipairs(lasts) do
+    if last then
+      local lms, lseq = string.match(last, '^(%d+)-(%d+)$')
+      lms = tonumber(lms)
+      if lms and ms <= lms then
+        if ms < lms or seq <= tonumber(lseq) then seq = tonumber(lseq) + 1 end
+        ms = lms
+      end
+    end
+  end
+  local id = string.format('%d-%d', ms, seq)
+  redis.call('SET', last_key, id)
+  return id
+end
+`;
+
+/**
+ * KEYS: stream, pending, last-id, then one seen-key per actionable event. ARGV: ttl, max, receipt, receivedAt ms.
+ * Claims each event ID, appends the delivery, marks it pending when one event was new, then trims the oldest
+ * entries beyond `max` that are not pending (a pending delivery is never dropped).
+ */
+const DEDUPE_SCRIPT = `${NEXT_ID}
 local flags = {}
 local fresh = false
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   if redis.call('SET', KEYS[i], ARGV[4], 'NX', 'EX', ARGV[1]) then
     flags[#flags + 1] = '1'
     fresh = true
@@ -78,10 +119,35 @@ for i = 3, #KEYS do
   end
 end
 local joined = table.concat(flags, ',')
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'receipt', ARGV[3], 'fresh', joined)
+local id = redis.call('XADD', KEYS[1], next_id(KEYS[3], KEYS[1]), 'receipt', ARGV[3], 'fresh', joined)
 if fresh then redis.call('ZADD', KEYS[2], ARGV[4], id) end
+local max = tonumber(ARGV[2])
+local excess = redis.call('XLEN', KEYS[1]) - max
+if excess > 0 then
+  local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', excess + redis.call('ZCARD', KEYS[2]))
+  local dropped = 0
+  for _, entry in ipairs(oldest) do
+    if dropped >= excess then break end
+    if not redis.call('ZSCORE', KEYS[2], entry[1]) then
+      redis.call('XDEL', KEYS[1], entry[1])
+      dropped = dropped + 1
+    end
+  end
+end
 return {id, joined}
 `;
+
+/** KEYS: rejected stream, last-id. ARGV: max, receipt. */
+const REJECT_SCRIPT = `${NEXT_ID}
+return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], next_id(KEYS[2], KEYS[1]), 'receipt', ARGV[2], 'fresh', '')
+`;
+
+/** Orders stream IDs (`ms-seq`) by time. */
+function compareStreamIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split('-').map(BigInt);
+  const [bm = 0n, bs = 0n] = b.split('-').map(BigInt);
+  return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
+}
 
 function statusOf(receipt: Receipt, events: { status: EventStatus; ignoredReason: string | undefined }[]): { status: DeliveryStatus; httpStatus: number; reason: string | undefined } {
   if (receipt.rejected) return { status: 'REJECTED', httpStatus: receipt.rejected.httpStatus, reason: receipt.rejected.reason };
@@ -111,7 +177,9 @@ function viewOf(id: string, receipt: Receipt, freshFlags: string, outcome: Deliv
 }
 
 /**
- * Every webhook delivery, in a Redis stream (like the audit log): append-only, capped, read newest first. An
+ * Every webhook delivery, in Redis streams (like the audit log): append-only, capped, read newest first. Refused
+ * requests (unknown receiver, failed authentication, bad body) go to a stream of their own with its own cap, so a
+ * flood of them can neither push accepted deliveries out nor drop a pending one; the list merges both. An
  * accepted delivery's events are deduplicated by event ID (SET NX with a TTL) in the same atomic step that records
  * it and marks it pending, so a crash between answering and matching rules loses nothing: pending deliveries are
  * processed again at start-up, and their job keys make that enqueue nothing twice.
@@ -120,6 +188,7 @@ export class WebhookDeliveryStore {
   constructor(
     private readonly redis: Redis,
     private readonly dedupeTtlSeconds: number,
+    private readonly limits: { maxDeliveries: number; maxRejected: number } = { maxDeliveries: MAX_DELIVERIES, maxRejected: MAX_REJECTED },
   ) {}
 
   /** Records a refused request (bad receiver, auth, size or payload). */
@@ -133,7 +202,7 @@ export class WebhookDeliveryStore {
       ignoredReason: undefined,
       events: [],
     };
-    const id = (await this.redis.xadd(STREAM, 'MAXLEN', '~', String(MAX_DELIVERIES), '*', 'receipt', JSON.stringify(receipt), 'fresh', ''))!;
+    const id = (await this.redis.eval(REJECT_SCRIPT, 2, REJECTED, LAST_ID, String(this.limits.maxRejected), JSON.stringify(receipt))) as string;
     return viewOf(id, receipt, '', undefined);
   }
 
@@ -154,21 +223,22 @@ export class WebhookDeliveryStore {
     const keys = entry.events.filter((event) => !event.ignoredReason).map((event) => seenKey(entry.receiver, event.eventId));
     const [id, flags] = (await this.redis.eval(
       DEDUPE_SCRIPT,
-      2 + keys.length,
+      3 + keys.length,
       STREAM,
       PENDING,
+      LAST_ID,
       ...keys,
       String(this.dedupeTtlSeconds),
-      String(MAX_DELIVERIES),
+      String(this.limits.maxDeliveries),
       JSON.stringify(receipt),
       String(entry.receivedAt.getTime()),
     )) as [string, string];
     return { view: viewOf(id, receipt, flags, undefined), pending: flags.split(',').includes('1') };
   }
 
+  /** A delivery by ID (accepted or refused). */
   async get(id: string): Promise<DeliveryView | undefined> {
-    const rows = (await this.redis.xrange(STREAM, id, id)) as [string, string[]][];
-    const row = rows[0];
+    const row = ((await this.redis.xrange(STREAM, id, id)) as [string, string[]][])[0] ?? ((await this.redis.xrange(REJECTED, id, id)) as [string, string[]][])[0];
     if (!row) return undefined;
     const outcome = await this.redis.get(resultKey(id));
     return this.toView(row, outcome);
@@ -179,10 +249,17 @@ export class WebhookDeliveryStore {
     return viewOf(id, JSON.parse(field('receipt')) as Receipt, field('fresh'), outcome ? (JSON.parse(outcome) as DeliveryOutcome) : undefined);
   }
 
-  /** Newest first; `before` is the ID of the last delivery of the previous page. */
+  /** Newest first, accepted and refused merged; `before` is the ID of the last delivery of the previous page. */
   async read({ first, before }: { first: number; before?: string | undefined }): Promise<{ deliveries: DeliveryView[]; hasMore: boolean; total: number }> {
     const end = before ? `(${before}` : '+';
-    const [rows, total] = await Promise.all([this.redis.xrevrange(STREAM, end, '-', 'COUNT', first + 1) as Promise<[string, string[]][]>, this.redis.xlen(STREAM)]);
+    const [accepted, rejected, acceptedCount, rejectedCount] = await Promise.all([
+      this.redis.xrevrange(STREAM, end, '-', 'COUNT', first + 1) as Promise<[string, string[]][]>,
+      this.redis.xrevrange(REJECTED, end, '-', 'COUNT', first + 1) as Promise<[string, string[]][]>,
+      this.redis.xlen(STREAM),
+      this.redis.xlen(REJECTED),
+    ]);
+    const rows = [...accepted, ...rejected].sort(([a], [b]) => compareStreamIds(b, a));
+    const total = acceptedCount + rejectedCount;
     const page = rows.slice(0, first);
     const outcomes = page.length ? await this.redis.mget(page.map(([id]) => resultKey(id))) : [];
     return { deliveries: page.map((row, i) => this.toView(row, outcomes[i] ?? null)), hasMore: rows.length > first, total };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasUserInfo } from '../secrets/redact.js';
 import { parseEndpoint } from '../docker/endpoint.js';
 import { WEBHOOK_SOURCES } from '../webhooks/sources.js';
 import { parseAllowEntry, parseDenyEntry } from '../egress/policy.js';
@@ -54,7 +55,11 @@ export const hostConfigSchema = z.strictObject({
 
 export const registryConfigSchema = z.strictObject({
   name,
-  url: z.url({ protocol: /^https?$/ }),
+  /** Never with credentials in it (`https://user:pass@...`): those go in username and passwordEnv (or addRegistry's password). */
+  url: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => !hasUserInfo(url), { message: 'must not hold credentials (user:password@): give username, and the password through passwordEnv (or addRegistry’s password)' })
+    .refine((url) => !/[?#]/.test(url), { message: 'must not hold a query or a fragment' }),
   /** distribution: registry:2 and compatibles (search lists the catalog); harbor: Harbor's API; index: a
    * Docker Hub-style index with /v1/search, searched through an engine. */
   kind: z.enum(['distribution', 'harbor', 'index']).default('distribution'),
