@@ -177,6 +177,14 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     const formatError = makeFormatError(log);
     // maxPayload: a message over 1 MiB closes the socket (1009) before it is buffered whole, authenticated or not.
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES });
+    // ws reports a client's protocol fault (a message over maxPayload, bad UTF-8, a bad frame: codes WS_ERR_*) as an
+    // 'error' on the socket after it has closed it (1009, 1007, 1002); graphql-ws would print each one with
+    // console.error as an internal error, so any client could fill the log. Registered before graphql-ws's handler.
+    wsServer.on('connection', (socket) => {
+      const emit = socket.emit.bind(socket);
+      socket.emit = ((event: string | symbol, ...args: unknown[]) =>
+        event === 'error' && String((args[0] as { code?: unknown } | undefined)?.code).startsWith('WS_ERR_') ? true : emit(event, ...args)) as typeof socket.emit;
+    });
     const wsLimits = new SubscriptionLimits(config.limits);
     const ws = useServer<Record<string, unknown>, { principal?: Principal; token?: string; slot?: ConnectionSlot }>(
       {
