@@ -17,6 +17,13 @@ export const SERVER_ERROR_CODES = [
   'REGISTRY_ERROR',
   'PAYLOAD_TOO_LARGE',
   'EGRESS_DENIED',
+  'ENGINE_CALL_BUDGET_EXCEEDED',
+  /** Query limits (config `limits`): the document was refused before it ran. */
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COMPLEX',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_DIRECTIVES',
+  'TOO_MANY_TOKENS',
   'INTERNAL',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
