@@ -4,6 +4,10 @@
 // /metrics and by real `docker tag` events), and build-context uploads bounded in flight and in stored bytes.
 // Its own Redis database (7).
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectRedis, startHangar } from '@hangar/api';
+import { parseConfig } from '@hangar/core';
 import { createHangarClient, type HangarClient } from '@hangar/sdk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -533,6 +537,21 @@ describe('build-context uploads', () => {
     expect((await upload(operator, tarOf(1000))).status).toBe(201);
   });
 
+  it('a context that would fill Redis past three quarters of its maxmemory is refused with 507, and taken again after', async () => {
+    const operator = await makeToken('OPERATOR');
+    const used = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+    await redis.config('SET', 'maxmemory', String(used + 2 * MiB));
+    try {
+      const refused = await upload(operator, tarOf(2 * MiB - 4096));
+      expect(refused.status).toBe(507);
+      expect(refused.body.errors![0]!.extensions.code).toBe('INSUFFICIENT_STORAGE');
+      expect(refused.body.errors![0]!.message).toContain('near its memory limit');
+    } finally {
+      await redis.config('SET', 'maxmemory', '0');
+    }
+    expect((await upload(operator, tarOf(2 * MiB - 4096))).status).toBe(201);
+  });
+
   it('the operator role is checked on the route itself, for every spelling of the path', async () => {
     const viewer = await makeToken('VIEWER');
     const operator = await makeToken('OPERATOR');
@@ -552,6 +571,28 @@ describe('build-context uploads', () => {
       }
     }
     expect(stored).toContain('/api/v1/build-contexts');
+  });
+});
+
+describe('embedded Redis', () => {
+  it('runs with maxmemory-policy noeviction and the configured maxmemory', async () => {
+    const dataDir = mkdtempSync(join(info.dir, 'limits-redis-'));
+    const maxMemory = 100 * MiB + 4321;
+    const config = parseConfig({ listen: { host: '127.0.0.1', port: 0 }, dataDir, hosts: [sandboxHost(info, 'alpha')], limits: { embeddedRedisMaxMemoryBytes: maxMemory } }, { env: {} });
+    const own = await startHangar(config, { adminToken: `hgr_limits_${randomBytes(16).toString('hex')}`, log: () => {}, workers: false });
+    const client = connectRedis(own.redisUrl);
+    try {
+      expect(own.redisUrl).toMatch(/^unix:\/\//);
+      expect(await client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+      expect(await client.config('GET', 'maxmemory')).toEqual(['maxmemory', String(maxMemory)]);
+    } finally {
+      client.disconnect();
+      await own.stop();
+    }
+  });
+
+  it('a maxmemory under 64 MiB (other than 0) is refused with a message naming the key', () => {
+    expect(() => parseConfig({ limits: { embeddedRedisMaxMemoryBytes: 1000 } }, { env: {} })).toThrow(/limits\.embeddedRedisMaxMemoryBytes.*64 MiB/);
   });
 });
 

@@ -5,11 +5,17 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
 import { requireRoleHttp } from '../auth/roles.js';
+import { parseMemoryPolicy } from '../redis/memory-policy.js';
 
 /** Build contexts are kept this long for a buildImage to use them. */
 const CONTEXT_TTL_SECONDS = 3600;
 /** An upload is appended to Redis in pieces of about this size: a request holds no more than this in memory. */
 const APPEND_BYTES = 1024 * 1024;
+/**
+ * Build contexts may take Redis up to this share of its maxmemory: the rest stays for jobs, which fail to enqueue
+ * when a noeviction Redis is full.
+ */
+const REDIS_SHARE = 0.75;
 /** A partial upload left by a process that died disappears after this. */
 const PARTIAL_TTL_SECONDS = 600;
 /** How much of a refused upload is read (and dropped) so that the client can finish sending and read the answer. */
@@ -152,7 +158,8 @@ function uploadsInFlight(max: number) {
  * machine can build from it (`buildImage(input: { contextUpload: key })`). The body is streamed into Redis in
  * pieces (APPEND to a partial key, renamed into place when complete), so a request holds about 1 MiB in memory
  * whatever the context's size. Bounded per context (`maxBytes`, 413 PAYLOAD_TOO_LARGE), per token in flight (429
- * RATE_LIMITED) and per token stored (413 QUOTA_EXCEEDED, counted until the contexts expire).
+ * RATE_LIMITED) and per token stored (413 QUOTA_EXCEEDED, counted until the contexts expire); refused with 507
+ * when Redis has a maxmemory and the context would take it past REDIS_SHARE of it (jobs need the rest).
  */
 export function buildContextRoutes({ redis, audit, limits }: { redis: Redis; audit: AuditLog; limits: BuildContextLimits }): Router {
   const { maxBytes, quotaBytes } = limits;
@@ -191,6 +198,11 @@ export function buildContextRoutes({ redis, audit, limits }: { redis: Redis; aud
       }
       // What this upload may take: the per-context limit, or what is left of the quota if that is less.
       const allowed = Math.min(maxBytes, quotaBytes - before.used);
+      const memory = parseMemoryPolicy(await redis.info('memory').catch(() => ''));
+      const expected = Number.isFinite(declared) ? declared : allowed;
+      if (memory.maxMemoryBytes > 0 && memory.usedBytes + expected > memory.maxMemoryBytes * REDIS_SHARE) {
+        throw new Refusal(507, 'INSUFFICIENT_STORAGE', `Hangar's Redis is near its memory limit (${memory.usedBytes} of ${memory.maxMemoryBytes} bytes used); a build context of up to ${expected} bytes would leave too little for jobs. Retry later, or use a remote context URL`, 60);
+      }
       let bytes = 0;
       let pending: Buffer[] = [];
       let pendingBytes = 0;

@@ -2,8 +2,10 @@ import type { Redis } from 'ioredis';
 
 /** The `maxmemory` and `maxmemory-policy` a Redis reports in `INFO memory`. */
 export interface RedisMemoryPolicy {
+  /** 0: no limit. */
   maxMemoryBytes: number;
   policy: string;
+  usedBytes: number;
 }
 
 /** Reads `maxmemory` and `maxmemory_policy` from an `INFO memory` answer (`key:value` lines). */
@@ -14,7 +16,7 @@ export function parseMemoryPolicy(info: string): RedisMemoryPolicy {
       .filter((line) => line.includes(':') && !line.startsWith('#'))
       .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as const),
   );
-  return { maxMemoryBytes: Number(fields.get('maxmemory') ?? 0) || 0, policy: fields.get('maxmemory_policy') ?? 'unknown' };
+  return { maxMemoryBytes: Number(fields.get('maxmemory') ?? 0) || 0, policy: fields.get('maxmemory_policy') ?? 'unknown', usedBytes: Number(fields.get('used_memory') ?? 0) || 0 };
 }
 
 /**
