@@ -319,6 +319,36 @@ describe('hangar tag, commit and rmi', () => {
     expect(host.code).toBe(1);
     expect(host.stderr).toMatch(/^Error: HOST_NOT_FOUND: /);
   });
+
+  it('rmi without -H acts on the default host alone, as docker rmi on its daemon; --all-hosts on every host', async () => {
+    const engines: EngineName[] = ['alpha', 'beta', 'gamma'];
+    const ref = `${REPO}/everywhere:${randomBytes(2).toString('hex')}`;
+    const ids: Record<string, string> = {};
+    for (const engine of engines) {
+      await sandbox.docker(engine, ['build', '-q', '-t', ref, '-'], { input: `FROM ${info.seed.baseRef}\nLABEL ${LABEL}\nRUN echo "${engine} ${run}" > /e\n` });
+      ids[engine] = (await docker(['image', 'inspect', '-f', '{{.Id}}', ref], engine)).trim();
+    }
+    // Sorted: images made in the same second list in no fixed order.
+    const listing = () => Promise.all(['alpha', 'beta'].map(async (engine) => (await docker(['image', 'ls', '-a', '-q', '--no-trunc'], engine as EngineName)).split('\n').sort()));
+    const others = await listing();
+    const one = await hangarCli(['rmi', ref], { env: { HANGAR_HOST: 'gamma' } });
+    expect(one.stderr).toBe('');
+    expect(one.code).toBe(0);
+    expect(one.stdout.split('\n')[0]).toBe(`Untagged: ${ref}`);
+    expect(one.stdout.split('\n')).toContain(`Deleted: ${ids.gamma}`);
+    await expect(docker(['image', 'inspect', ref], 'gamma')).rejects.toThrow();
+    expect(await listing()).toEqual(others);
+
+    const all = await hangarCli(['rmi', '--all-hosts', ref]);
+    // gamma has it no more: its line is docker's "No such image", the others remove it (host-prefixed lines).
+    expect(all.code).toBe(1);
+    expect(all.stderr).toMatch(new RegExp(`^Error: NOT_FOUND: gamma: .*${ref.replace(/[.]/g, '\\.')}`));
+    for (const engine of ['alpha', 'beta'] as const) {
+      expect(all.stdout.split('\n')).toContain(`${engine}: Untagged: ${ref}`);
+      expect(all.stdout.split('\n')).toContain(`${engine}: Deleted: ${ids[engine]}`);
+      await expect(docker(['image', 'inspect', ref], engine)).rejects.toThrow();
+    }
+  });
 });
 
 describe('hangar system df', () => {
@@ -477,6 +507,29 @@ describe('hangar image prune', () => {
     await expect(docker(['image', 'inspect', ids.dangling])).rejects.toThrow();
     await expect(docker(['image', 'inspect', ids.digestOnly])).rejects.toThrow();
     expect((await docker(['image', 'inspect', '-f', '{{.Id}}', `${REPO}/tool:2`])).trim()).toBe(ids.tool);
+  });
+
+  it('--all-hosts prunes every host; without -H it prunes the default host alone', async () => {
+    const label = `org.hangar.cli-prune=${run}-${randomBytes(2).toString('hex')}`;
+    const dangling: Record<string, string> = {};
+    for (const engine of ['alpha', 'beta', 'gamma'] as const) {
+      const build = () => sandbox.docker(engine, ['build', '-q', '-t', `${REPO}/pruned:1`, '-'], { input: `FROM ${info.seed.baseRef}\nLABEL ${label}\nRUN echo ${randomBytes(4).toString('hex')} > /p\n` });
+      dangling[engine] = (await build()).stdout.trim();
+      await build();
+    }
+    const alone = await hangarCli(['image', 'prune', '-f', '--filter', `label=${label}`], { env: { HANGAR_HOST: 'alpha' } });
+    expect(alone.stderr).toBe('');
+    expect(alone.stdout).toContain(`\ndeleted: ${dangling.alpha}\n`);
+    await expect(docker(['image', 'inspect', dangling.alpha!], 'alpha')).rejects.toThrow();
+    for (const engine of ['beta', 'gamma'] as const) expect((await docker(['image', 'inspect', '-f', '{{.Id}}', dangling[engine]!], engine)).trim()).toBe(dangling[engine]);
+    const all = await hangarCli(['image', 'prune', '--all-hosts', '-f', '--filter', `label=${label}`]);
+    expect(all.stderr).toBe('');
+    expect(all.code).toBe(0);
+    for (const engine of ['beta', 'gamma'] as const) {
+      expect(all.stdout).toContain(`\n${engine}: deleted: ${dangling[engine]}\n`);
+      await expect(docker(['image', 'inspect', dangling[engine]!], engine)).rejects.toThrow();
+      expect((await docker(['image', 'ls', '-q', `${REPO}/pruned:1`], engine)).trim()).not.toBe('');
+    }
   });
 
   it('without -f it asks, and does nothing unless the answer is yes', async () => {
