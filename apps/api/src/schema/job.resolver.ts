@@ -15,7 +15,7 @@ import {
   trimReference,
   type ImageEvent as CoreImageEvent,
 } from '@hangar/core';
-import { cancelJob, enqueueJob, parseJobId, jobLogs, listJobs, makeBatchId, readJob, retryJob, type JobKind as CoreJobKind, type JobView } from '@hangar/jobs';
+import { cancelJob, enqueueJob, hiddenSourceOf, hideHostName, hideSourceHost, parseJobId, jobLogs, listJobs, makeBatchId, readJob, retryJob, type JobKind as CoreJobKind, type JobView } from '@hangar/jobs';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { HangarContext } from '../context.js';
 import { chooseHosts } from './host-selection.js';
@@ -198,7 +198,7 @@ export class JobResolver {
       visibleJobHost(context, id);
       await cancelJob(context.queues, context.redis, id, context.principal.name);
       const view = await readJob(context.queues, context.redis, id);
-      if (view) payload.jobs = [Job.from(view)];
+      if (view) payload.jobs = [jobFor(context, view)];
     } catch (error) {
       payload.userErrors.push(UserError.from(error, { field: ['id'] }));
     }
@@ -214,7 +214,7 @@ export class JobResolver {
       visibleJobHost(context, id);
       await retryJob(context.queues, context.redis, id);
       const view = await readJob(context.queues, context.redis, id);
-      if (view) payload.jobs = [Job.from(view)];
+      if (view) payload.jobs = [jobFor(context, view)];
     } catch (error) {
       payload.userErrors.push(UserError.from(error, { field: ['id'] }));
     }
@@ -224,8 +224,10 @@ export class JobResolver {
 
   @Query(() => Job, { nullable: true, description: 'One job by ID; null when there is none (finished jobs are kept for days).' })
   async job(@Ctx() context: HangarContext, @Arg('id', () => ID, { description: 'The job’s ID.' }) id: string): Promise<Job | null> {
+    // The ID names its host: one the token does not see (or no configured host) has no job, and no queue is opened.
+    if (!isVisibleJobId(context, id)) return null;
     const view = await readJob(context.queues, context.redis, id);
-    return view && context.hosts.has(view.host) ? Job.from(view) : null;
+    return view && context.hosts.has(view.host) ? jobFor(context, view) : null;
   }
 
   @Query(() => JobConnection, { description: 'Jobs, newest first, filtered by state, kind, host or batch.' })
@@ -239,7 +241,7 @@ export class JobResolver {
     if (unknown.length) throw new HangarError('HOST_NOT_FOUND', `no host named "${unknown[0]}"`);
     const views = await listJobs(context.queues, context.redis, context.hosts.names(), { states: filter?.states, kinds: filter?.kinds as CoreJobKind[] | undefined, hosts: filter?.hosts, batchId: filter?.batchId });
     const page = paginate(views, (view) => [-view.createdAt.getTime(), view.id], { first, after });
-    return Object.assign(new JobConnection(), { nodes: page.items.map((item) => Job.from(item.node)), totalCount: page.totalCount, pageInfo: page.pageInfo });
+    return Object.assign(new JobConnection(), { nodes: page.items.map((item) => jobFor(context, item.node)), totalCount: page.totalCount, pageInfo: page.pageInfo });
   }
 
   @FieldResolver(() => [String], {
@@ -254,14 +256,33 @@ export class JobResolver {
     const count = last ?? 1000;
     if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new HangarError('BAD_REQUEST', 'last: must be between 1 and 10000');
     if (from !== undefined && from !== null && (!Number.isInteger(from) || from < 0)) throw new HangarError('BAD_REQUEST', 'from: must be 0 or more');
-    return jobLogs(context.queues.get(job.host), job.id, count, from ?? undefined);
+    const lines = await jobLogs(context.queues.get(job.host), job.id, count, from ?? undefined);
+    const hidden = hiddenSources.get(job);
+    return hidden ? lines.map((line) => hideHostName(line, hidden)) : lines;
   }
 }
 
-/** A job on a host the caller's token does not see is, for that caller, no job at all. */
-function visibleJobHost(context: HangarContext, id: string): void {
+/** A copy's source host that the reader does not see, per Job shown (its log lines hide that name too). */
+const hiddenSources = new WeakMap<Job, string>();
+
+/** A job as the caller sees it: a copy from a host out of the token's scope does not name that host. */
+function jobFor(context: HangarContext, view: JobView): Job {
+  const visible = (host: string) => context.hosts.has(host);
+  const job = Job.from(hideSourceHost(view, visible));
+  const hidden = hiddenSourceOf(view, visible);
+  if (hidden) hiddenSources.set(job, hidden);
+  return job;
+}
+
+/** Whether a job ID is well formed and names a host the caller sees (so a queue may be opened for it). */
+function isVisibleJobId(context: HangarContext, id: string): boolean {
   const host = parseJobId(id)?.host;
-  if (host && !context.hosts.has(host)) throw new HangarError('NOT_FOUND', `no job ${id}`);
+  return host !== undefined && context.hosts.has(host) && context.queues.has(host);
+}
+
+/** A job on a host the caller's token does not see (or on no configured host) is, for that caller, no job at all. */
+function visibleJobHost(context: HangarContext, id: string): void {
+  if (!isVisibleJobId(context, id)) throw new HangarError('NOT_FOUND', `no job ${id}`);
 }
 
 @Resolver()
@@ -270,13 +291,14 @@ export class JobSubscriptionResolver {
     description: 'A job’s updates: its current state first, then every change (state, progress, result), ending after it finishes.',
     subscribe: async ({ args, context }) => {
       const ctx = context as HangarContext;
+      visibleJobHost(ctx, args.id as string);
       const view = await readJob(ctx.queues, ctx.redis, args.id as string);
       if (!view || !ctx.hosts.has(view.host)) throw new HangarError('NOT_FOUND', `no job ${String(args.id)}`);
       return ctx.jobEvents.job(view.id, view);
     },
   })
-  jobUpdated(@Root() view: JobView, @Arg('id', () => ID, { description: 'The job’s ID.' }) _id: string): Job {
-    return Job.from(view);
+  jobUpdated(@Root() view: JobView, @Ctx() context: HangarContext, @Arg('id', () => ID, { description: 'The job’s ID.' }) _id: string): Job {
+    return jobFor(context, view);
   }
 
   @Subscription(() => Job, {
@@ -288,8 +310,8 @@ export class JobSubscriptionResolver {
       return ctx.jobEvents.batch(args.batchId as string, views);
     },
   })
-  batchUpdated(@Root() view: JobView, @Arg('batchId', () => ID, { description: 'The batch’s ID.' }) _batchId: string): Job {
-    return Job.from(view);
+  batchUpdated(@Root() view: JobView, @Ctx() context: HangarContext, @Arg('batchId', () => ID, { description: 'The batch’s ID.' }) _batchId: string): Job {
+    return jobFor(context, view);
   }
 
   @Subscription(() => ImageEvent, {
