@@ -27,6 +27,7 @@ import { jsonClientErrors } from './http/client-error.js';
 import { noSubscriptionsOverHttp } from './plugins/http-subscriptions.js';
 import { Metrics } from './http/metrics.js';
 import { concurrencyLimit } from './http/rate-limit.js';
+import { strictPaths } from './http/routes.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.js';
 import { checkMemoryPolicy } from './redis/memory-policy.js';
 import { ImageEventsHub } from './jobs/image-events.js';
@@ -170,6 +171,9 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     metrics.imageEventStreams = () => imageEvents.stats();
     const app = express();
     app.disable('x-powered-by');
+    // Routing is case-sensitive and strict (no trailing slash): one spelling per route (see http/routes.ts).
+    app.set('case sensitive routing', true);
+    app.set('strict routing', true);
     const httpServer: Server = createServer(app);
     jsonClientErrors(httpServer);
     const schema = await buildHangarSchema();
@@ -262,11 +266,13 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     });
 
     app.use(metrics.countRequests());
+    // Only the routes of the table, spelled exactly (case, slashes, no percent-encoded letters); anything else is 404.
+    app.use(strictPaths());
     app.get('/healthz', healthz(redis));
-    // Any valid token may read the metrics (they name hosts, never secrets).
-    app.get('/metrics', bearerAuth(tokens), async (_req: Request, res: Response, next: NextFunction) => {
+    // Any valid token may read the metrics (never secrets); a host-scoped token gets only its hosts' series.
+    app.get('/metrics', bearerAuth(tokens), async (req: Request, res: Response, next: NextFunction) => {
       try {
-        res.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render(hosts, queues));
+        res.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render(hostsFor(hosts, req.principal!), queues));
       } catch (error) {
         next(error);
       }
@@ -284,9 +290,9 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
         return contextFor(req.principal!, disconnected.signal);
       },
     }));
-    // Uploads change hosts (load, import) or feed builds: operators and admins; export is a read.
+    // Each archive route checks its own role (http/archives.ts). Build contexts feed builds: operators and admins
+    // (strictPaths lets only this exact spelling through, so this mount covers every request that reaches the route).
     app.use('/api/v1/build-contexts', bearerAuth(tokens), requireRoleHttp('operator', 'uploading a build context'));
-    app.use(/^\/api\/v1\/hosts\/[^/]+\/images\/(load|import)$/, bearerAuth(tokens), requireRoleHttp('operator', 'loading or importing images'));
     app.use('/api/v1', bearerAuth(tokens), buildContextRoutes({
       redis,
       audit,

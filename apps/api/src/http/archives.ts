@@ -12,9 +12,30 @@ import {
   type HangarConfig,
   type HostRegistry,
 } from '@hangar/core';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
-import type { Principal } from '../auth/token-store.js';
+import { requireRoleHttp } from '../auth/roles.js';
+import type { Principal, Role } from '../auth/token-store.js';
+
+/** One REST route: its method, its path (Express syntax) and the role a token needs for it. */
+export interface RestRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  /** The role needed; `null`: no token at all (`/healthz`). */
+  role: Role | null;
+  /** What it does, in the FORBIDDEN message ("loading images needs the operator role; ..."). */
+  what: string;
+}
+
+/**
+ * The archive routes (under `/api/v1`), each with the role it needs: the check sits on the route itself, so whatever
+ * path reaches the handler has passed it. An export is a read; load and import change the host.
+ */
+export const ARCHIVE_ROUTES = [
+  { method: 'GET', path: '/hosts/:host/images/export', role: 'viewer', what: 'exporting images', action: 'export' },
+  { method: 'POST', path: '/hosts/:host/images/load', role: 'operator', what: 'loading images', action: 'load' },
+  { method: 'POST', path: '/hosts/:host/images/import', role: 'operator', what: 'importing an image', action: 'import' },
+] as const satisfies readonly (RestRoute & { action: string })[];
 
 export interface ArchiveRouteDeps {
   /** The fleet as the caller's token sees it (its scope): other hosts are HOST_NOT_FOUND, as unknown ones. */
@@ -184,7 +205,8 @@ function requestScope(req: Request, res: Response, deps: ArchiveRouteDeps, actio
 export function archiveRoutes(deps: ArchiveRouteDeps): Router {
   const { hostsFor, config } = deps;
   const { stallTimeoutMs, maxUploadBytes } = config.archives;
-  const router = Router();
+  // Case-sensitive and strict (no trailing slash): a path is either the route's own spelling or no route at all.
+  const router = Router({ caseSensitive: true, strict: true });
 
   const tooLarge = (req: Request, host: string) => {
     const length = req.headers['content-length'];
@@ -197,7 +219,7 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
   });
 
   // docker save: GET /hosts/:host/images/export?ref=a&ref=b -> application/x-tar, streamed.
-  router.get('/hosts/:host/images/export', async (req: Request<{ host: string }>, res: Response) => {
+  const exportRoute = async (req: Request<{ host: string }>, res: Response) => {
     const host = req.params.host;
     const scope = requestScope(req, res, deps, 'exportImages', host);
     try {
@@ -221,10 +243,10 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
     } catch (error) {
       await scope.fail(error);
     }
-  });
+  };
 
   // docker load: POST /hosts/:host/images/load, body = tar.
-  router.post('/hosts/:host/images/load', async (req: Request<{ host: string }>, res: Response) => {
+  const loadRoute = async (req: Request<{ host: string }>, res: Response) => {
     const host = req.params.host;
     const scope = requestScope(req, res, deps, 'loadImages', host);
     scope.setTarget({ contentLength: req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']) });
@@ -239,10 +261,10 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
     } catch (error) {
       await scope.fail(error);
     }
-  });
+  };
 
   // docker import: POST /hosts/:host/images/import?repo=&tag=&message=&change=... with a rootfs tar body or ?url=.
-  router.post('/hosts/:host/images/import', async (req: Request<{ host: string }>, res: Response) => {
+  const importRoute = async (req: Request<{ host: string }>, res: Response) => {
     const host = req.params.host;
     const scope = requestScope(req, res, deps, 'importImage', host);
     try {
@@ -262,7 +284,13 @@ export function archiveRoutes(deps: ArchiveRouteDeps): Router {
     } catch (error) {
       await scope.fail(error);
     }
-  });
+  };
 
+  const handlers: Record<(typeof ARCHIVE_ROUTES)[number]['action'], RequestHandler<{ host: string }>> = { export: exportRoute, load: loadRoute, import: importRoute };
+  // Each route checks its own role first (403 FORBIDDEN, nothing read, nothing audited), then runs.
+  for (const route of ARCHIVE_ROUTES) {
+    const method = route.method === 'GET' ? 'get' : 'post';
+    router[method](route.path, requireRoleHttp(route.role, route.what), handlers[route.action]);
+  }
   return router;
 }
