@@ -4,10 +4,12 @@
 // test files do not count.
 import { randomBytes } from 'node:crypto';
 import { createHangarClient, type HangarClient } from '@hangar/sdk';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox } from '../sandbox/index.js';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
 import { sdkFailure } from './support/errors.js';
+import { graphql } from './support/graphql.js';
 
 const info = inject('sandbox');
 const sandbox = Sandbox.attach(info);
@@ -210,6 +212,51 @@ describe('token roles', () => {
     expect(unknown.createToken).toMatchObject({ token: null, userErrors: [{ code: 'HOST_NOT_FOUND' }] });
     const empty = await hangar.sdk.createToken({ input: { name: 'nothing', role: 'VIEWER', hosts: {} } });
     expect(empty.createToken.userErrors).toMatchObject([{ code: 'BAD_REQUEST' }]);
+  });
+});
+
+describe('job IDs that name no configured host', () => {
+  it('open no Redis connection: 300 of them (aliased job, cancelJob, retryJob, jobs, jobUpdated, batchUpdated) leave CLIENT LIST as it was', async () => {
+    const redis = new Redis(`${info.redisUrl}/5`);
+    try {
+      const clients = async () => String(await redis.client('LIST')).trim().split('\n').length;
+      // Every configured host's queue is open once the first lookups have run; from then on the count must hold.
+      await hangar.sdk.jobs({ first: 1 });
+      for (const host of ['alpha', 'beta', 'gamma']) expect((await hangar.sdk.job({ id: `${host}@pull-0000000000` })).job).toBeNull();
+      const before = await clients();
+
+      // Names of every shape a host name may have, none configured (job IDs allow up to 63 characters).
+      const ids = Array.from({ length: 300 }, (_, i) => `${i % 3 === 0 ? 'zz' : i % 3 === 1 ? 'Z.z_' : 'x-'}${i}-${run}${'q'.repeat(i % 40)}@pull-${i.toString(16).padStart(10, '0')}`);
+      // Aliased, 30 to a request (the default alias limit), one host name per alias.
+      for (let i = 0; i < ids.length; i += 30) {
+        const chunk = ids.slice(i, i + 30);
+        const answer = await graphql<Record<string, unknown>>(hangar.url, hangar.token, `{ ${chunk.map((id, j) => `j${j}: job(id: ${JSON.stringify(id)}) { id }`).join(' ')} }`);
+        expect(answer.errors).toBeUndefined();
+        expect(Object.values(answer.data!)).toEqual(chunk.map(() => null));
+      }
+      for (const id of ids.slice(0, 10)) {
+        expect((await hangar.sdk.cancelJob({ id })).cancelJob.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
+        expect((await hangar.sdk.retryJob({ id })).retryJob.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
+      }
+      expect((await sdkFailure(hangar.sdk.jobs({ filter: { hosts: [ids[0]!.split('@')[0]!] } }))).code).toBe('HOST_NOT_FOUND');
+      const follow = async (id: string) => {
+        for await (const update of hangar.sdk.jobUpdated({ id })) return update;
+        return undefined;
+      };
+      for (const id of ids.slice(0, 5)) await expect(follow(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      const batch = async () => {
+        for await (const update of hangar.sdk.batchUpdated({ batchId: `batch-${run}` })) return update;
+        return undefined;
+      };
+      await expect(batch()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      // REST reads name hosts too: an unknown one is a 404, with nothing opened for it.
+      const exported = await sdkFailure(hangar.sdk.archives.exportImages({ host: ids[1]!.split('@')[0]!, refs: [info.seed.baseRef] }));
+      expect([exported.code, exported.status]).toEqual(['HOST_NOT_FOUND', 404]);
+
+      expect(await clients()).toBeLessThanOrEqual(before);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 
