@@ -17,7 +17,7 @@ import { JobEventsHub } from './jobs/job-events.js';
 import type { Redis } from 'ioredis';
 import { AuditLog } from './audit/audit-log.js';
 import { bearerAuth } from './auth/bearer-auth.js';
-import { hostsFor, requireRoleHttp } from './auth/roles.js';
+import { hostsFor } from './auth/roles.js';
 import { TokenStore } from './auth/token-store.js';
 import type { HangarContext } from './context.js';
 import { archiveRoutes } from './http/archives.js';
@@ -290,9 +290,8 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
         return contextFor(req.principal!, disconnected.signal);
       },
     }));
-    // Each archive route checks its own role (http/archives.ts). Build contexts feed builds: operators and admins
-    // (strictPaths lets only this exact spelling through, so this mount covers every request that reaches the route).
-    app.use('/api/v1/build-contexts', bearerAuth(tokens), requireRoleHttp('operator', 'uploading a build context'));
+    // Each REST route checks its own role (http/archives.ts, http/build-contexts.ts); strictPaths (above) lets only
+    // the routes' own spellings through.
     app.use('/api/v1', bearerAuth(tokens), buildContextRoutes({
       redis,
       audit,
