@@ -59,3 +59,13 @@ describe('hasUserInfo', () => {
     ['https://reg.example:5000', false],
   ])('%s', (url, expected) => expect(hasUserInfo(url)).toBe(expected));
 });
+
+describe('linear time on long input', () => {
+  // Quadratic behaviour (what an unbounded scheme pattern had) takes minutes on these and hits the test timeout.
+  it('redacts 200 kB of one word, of repeated schemes and of @s (no backtracking blow-up)', () => {
+    for (const text of ['x'.repeat(200_000), 'ab+'.repeat(70_000), 'http://'.repeat(30_000), `https://${'@'.repeat(200_000)}`, `a://b${'@c'.repeat(100_000)}`]) {
+      expect(redactText(text).length).toBeLessThanOrEqual(text.length);
+      expect(redactUrl(text).length).toBeLessThanOrEqual(text.length);
+    }
+  });
+});

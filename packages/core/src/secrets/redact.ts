@@ -11,10 +11,15 @@
 /** What a secret is replaced with. */
 export const REDACTED = 'redacted';
 
+/*
+ * Scanning patterns run on any text (log lines, audit details, engine errors), so they must stay linear: a scheme
+ * starts only where no scheme character precedes it, and is at most 32 characters long. (Unbounded, a 100 kB word
+ * made every start position scan to its end: quadratic time.)
+ */
 /** `scheme://` followed by an authority holding an `@` (user info). The authority stops at `/ ? #`, space or quote. */
-const USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>`]*@/gi;
+const USERINFO = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#"'<>`@]*(?:@[^\s/?#"'<>`@]*)*@/gi;
 /** A URL inside a text: a scheme, `://`, then anything up to a space, a quote or a bracket. */
-const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+const URL_IN_TEXT = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>`]+/gi;
 /** `Bearer <x>` / `Basic <x>` / `token <x>` as an Authorization header carries them. */
 const AUTH_SCHEME = /\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/=-]{6,}/g;
 
