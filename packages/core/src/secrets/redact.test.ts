@@ -47,6 +47,8 @@ describe('redactText', () => {
 
   it('walks values', () => {
     expect(redactDeep({ url: 'https://a:b@h/x?k=v', list: ['Bearer 0123456789'], n: 3 })).toEqual({ url: 'https://h/x?k=redacted', list: ['Bearer [redacted]'], n: 3 });
+    // a raw quote or backslash in a password does not end the URL early
+    expect(redactDeep({ url: 'https://u:u:rl@p"w\\ä-1@h/x?sig=s/ü' })).toEqual({ url: 'https://h/x?sig=redacted' });
   });
 });
 

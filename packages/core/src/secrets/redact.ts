@@ -132,11 +132,17 @@ export function urlNeedsRedaction(url: string): boolean {
   return redactUrl(url) !== url;
 }
 
-/** Every string inside a JSON-like value passed through redactText (keys kept); for audit targets and job views. */
+/** A whole string that is one URL (a scheme, `://`, no whitespace): redacted as a URL, so a raw `"` in a password cannot end it early. */
+const WHOLE_URL = /^[a-z][a-z0-9+.-]{0,31}:\/\/\S*$/i;
+
+/**
+ * Every string inside a JSON-like value redacted (keys kept): a string that is one URL with redactUrl, any other
+ * with redactText. For audit targets and job views.
+ */
 export function redactDeep<T>(value: T, secrets: Iterable<string | undefined> = []): T {
   const list = [...secrets];
   const walk = (inner: unknown): unknown => {
-    if (typeof inner === 'string') return redactText(inner, list);
+    if (typeof inner === 'string') return redactText(WHOLE_URL.test(inner) ? redactUrl(inner) : inner, list);
     if (Array.isArray(inner)) return inner.map(walk);
     if (inner && typeof inner === 'object' && !(inner instanceof Date)) return Object.fromEntries(Object.entries(inner).map(([k, v]) => [k, walk(v)]));
     return inner;
