@@ -134,11 +134,11 @@ describe('over HTTP', () => {
     expect(answer.errors?.[0]?.message).toBe('the operation has 51 directives; the limit is 50 (limits.maxDirectives)');
   });
 
-  it('stops the parser at the token limit however big the document (up to the 1 MB body limit)', async () => {
+  it('stops the parser at the token limit, however big the document', async () => {
     expect(codesOf(await refusedOverHttp(manyTokens(4984)))).toEqual([]);
-    const huge = manyTokens(80_000);
-    expect(huge.length).toBeGreaterThan(700_000);
-    expect(JSON.stringify({ query: huge }).length).toBeLessThan(1_000_000);
+    // Six times the limit, a third of the 1 MB body limit (bigger bodies are 413 before GraphQL sees them).
+    const huge = manyTokens(30_000);
+    expect(huge.length).toBeGreaterThan(250_000);
     const answer = await refusedOverHttp(huge);
     expect(answer.status).toBe(400);
     expect(codesOf(answer)).toEqual(['TOO_MANY_TOKENS']);
@@ -263,7 +263,7 @@ describe('over WebSocket (graphql-ws on /graphql)', () => {
     expect(wsCodes(aliases)).toEqual(['TOO_MANY_ALIASES']);
     expect('errors' in aliases && aliases.errors?.[0]?.message).toBe('the operation has 31 aliased fields; the limit is 30 (limits.maxAliases)');
     expect(wsCodes(await overWs(client, directives(51)))).toEqual(['TOO_MANY_DIRECTIVES']);
-    expect(wsCodes(await overWs(client, manyTokens(60_000)))).toEqual(['TOO_MANY_TOKENS']);
+    expect(wsCodes(await overWs(client, manyTokens(30_000)))).toEqual(['TOO_MANY_TOKENS']);
     expect(wsCodes(await overWs(client, '{ hosts { name }'))).toEqual(['GRAPHQL_PARSE_FAILED']);
     expect(await healthz(hangar.url)).toBe(200);
   });
