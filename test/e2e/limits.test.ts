@@ -247,6 +247,29 @@ describe('WebSocket message size', () => {
   });
 });
 
+describe('unauthenticated WebSocket connections', () => {
+  it('an address may hold 64 connections that have not sent connection_init; the next is closed with 1013', async () => {
+    const all = await Promise.all(Array.from({ length: 70 }, () => RawSocket.open(hangar.url)));
+    const outcomes = all.map((raw) => raw.closed.then((closed) => closed));
+    const settled = new Map<RawSocket, { code: number; reason: string }>();
+    all.forEach((raw, i) => void outcomes[i]!.then((closed) => settled.set(raw, closed)));
+    // 64 at most are kept, one of them perhaps this file's idle socket: six or seven are refused.
+    await expect.poll(() => settled.size, { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
+    for (const closed of settled.values()) expect(closed).toEqual({ code: 1013, reason: 'too many unauthenticated connections from this address' });
+    const opened = all.filter((raw) => !settled.has(raw));
+    expect(opened.length).toBeGreaterThanOrEqual(63);
+    expect(opened.length).toBeLessThanOrEqual(64);
+    // One that authenticates frees its place: a new connection gets through to connection_ack.
+    opened[0]!.send({ type: 'connection_init', payload: { authorization: `Bearer ${hangar.token}` } });
+    await opened[0]!.next((m) => m.type === 'connection_ack');
+    const next = await RawSocket.open(hangar.url);
+    next.send({ type: 'connection_init', payload: { authorization: `Bearer ${hangar.token}` } });
+    expect(await Promise.race([next.next((m) => m.type === 'connection_ack').then(() => 'ack'), next.closed.then((c) => `closed ${c.code}`)])).toBe('ack');
+    for (const raw of [...opened, next]) raw.close();
+    await Promise.all([...opened, next].map((raw) => raw.closed));
+  });
+});
+
 describe('subscription caps', () => {
   it('past the per-connection and per-token caps a new subscription is RATE_LIMITED; the running ones go on', async () => {
     const token = await makeToken('VIEWER');

@@ -11,7 +11,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { join } from 'node:path';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from './auth/token-store.js';
 import { JobEventsHub } from './jobs/job-events.js';
 import type { Redis } from 'ioredis';
@@ -31,7 +31,7 @@ import { strictPaths } from './http/routes.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.js';
 import { checkMemoryPolicy } from './redis/memory-policy.js';
 import { ImageEventsHub } from './jobs/image-events.js';
-import { ConnectionSlot, SubscriptionLimits, TOO_MANY_CONNECTIONS } from './plugins/subscription-limits.js';
+import { ConnectionSlot, PendingConnections, SubscriptionLimits, TOO_MANY_CONNECTIONS, TOO_MANY_PENDING } from './plugins/subscription-limits.js';
 import { connectRedis, redactRedisUrl } from './redis/redis-connection.js';
 import { buildHangarSchema } from './schema/build-schema.js';
 import { engineCallsPlugin } from './plugins/engine-calls.js';
@@ -184,10 +184,14 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
     // ws reports a client's protocol fault (a message over maxPayload, bad UTF-8, a bad frame: codes WS_ERR_*) as an
     // 'error' on the socket after it has closed it (1009, 1007, 1002); graphql-ws would print each one with
     // console.error as an internal error, so any client could fill the log. Registered before graphql-ws's handler.
-    wsServer.on('connection', (socket) => {
+    // An address may have MAX_PENDING_PER_ADDRESS connections that have not sent connection_init yet; more: 1013.
+    const pendingWs = new PendingConnections<WebSocket>();
+    wsServer.on('connection', (socket, request) => {
       const emit = socket.emit.bind(socket);
       socket.emit = ((event: string | symbol, ...args: unknown[]) =>
         event === 'error' && String((args[0] as { code?: unknown } | undefined)?.code).startsWith('WS_ERR_') ? true : emit(event, ...args)) as typeof socket.emit;
+      socket.once('close', () => pendingWs.settle(socket));
+      if (!pendingWs.add(socket, request.socket.remoteAddress ?? 'unknown')) socket.close(TOO_MANY_PENDING, 'too many unauthenticated connections from this address');
     });
     const wsLimits = new SubscriptionLimits(config.limits);
     const ws = useServer<Record<string, unknown>, { principal?: Principal; token?: string; slot?: ConnectionSlot }>(
@@ -196,6 +200,7 @@ export async function startHangar(config: HangarConfig, options: StartHangarOpti
         // A connection that does not authenticate within this is closed (4408).
         connectionInitWaitTimeout: WS_INIT_TIMEOUT_MS,
         onConnect: async (ctx) => {
+          pendingWs.settle(ctx.extra.socket);
           const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
           const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] : undefined;
           const principal = token ? await tokens.verify(token) : undefined;

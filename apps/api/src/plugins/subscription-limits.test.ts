@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionSlot, SubscriptionLimits } from './subscription-limits.js';
+import { ConnectionSlot, PendingConnections, SubscriptionLimits } from './subscription-limits.js';
 
 const settings = { maxSubscriptionsPerConnection: 2, maxSubscriptionsPerToken: 3, maxWebSocketConnectionsPerToken: 2 };
 
@@ -61,5 +61,23 @@ describe('SubscriptionLimits', () => {
     b.close();
     c.close();
     expect(limits.usage('t')).toEqual({ subscriptions: 0, connections: 0 });
+  });
+});
+
+describe('PendingConnections', () => {
+  it('holds at most max unauthenticated connections per address, and frees a place once settled', () => {
+    const pending = new PendingConnections<object>(2);
+    const [a, b, c, d] = [{}, {}, {}, {}];
+    expect(pending.add(a, '10.0.0.1')).toBe(true);
+    expect(pending.add(b, '10.0.0.1')).toBe(true);
+    expect(pending.add(c, '10.0.0.1')).toBe(false);
+    expect(pending.add(d, '::1')).toBe(true);
+    pending.settle(a);
+    pending.settle(a);
+    pending.settle(c);
+    expect(pending.count('10.0.0.1')).toBe(1);
+    expect(pending.add(c, '10.0.0.1')).toBe(true);
+    for (const connection of [b, c, d]) pending.settle(connection);
+    expect([pending.count('10.0.0.1'), pending.count('::1')]).toEqual([0, 0]);
   });
 });

@@ -95,3 +95,44 @@ export class ConnectionSlot {
     this.limits.release('connections', this.tokenId);
   }
 }
+
+/** WebSocket connections one address may have open before they authenticate (connection_init). */
+export const MAX_PENDING_PER_ADDRESS = 64;
+/** The close code for a connection refused because its address has too many unauthenticated ones (Try Again Later). */
+export const TOO_MANY_PENDING = 1013;
+
+/**
+ * Counts WebSocket connections that have not sent connection_init yet, per remote address. Before authentication a
+ * connection costs a socket and up to a message (1 MiB) of buffer, for up to the init timeout: an address may hold
+ * only `max` of them. Legitimate clients spend milliseconds in that state, so even many clients behind one proxy
+ * address stay far below it.
+ */
+export class PendingConnections<K extends object> {
+  private readonly byAddress = new Map<string, number>();
+  private readonly pending = new Map<K, string>();
+
+  constructor(private readonly max = MAX_PENDING_PER_ADDRESS) {}
+
+  /** Counts `connection` for `address`; false (and nothing counted) when the address already has `max`. */
+  add(connection: K, address: string): boolean {
+    const count = this.byAddress.get(address) ?? 0;
+    if (count >= this.max) return false;
+    this.byAddress.set(address, count + 1);
+    this.pending.set(connection, address);
+    return true;
+  }
+
+  /** The connection authenticated or closed; a second call (or one for a connection not counted) does nothing. */
+  settle(connection: K): void {
+    const address = this.pending.get(connection);
+    if (address === undefined) return;
+    this.pending.delete(connection);
+    const left = (this.byAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.byAddress.set(address, left);
+    else this.byAddress.delete(address);
+  }
+
+  count(address: string): number {
+    return this.byAddress.get(address) ?? 0;
+  }
+}
