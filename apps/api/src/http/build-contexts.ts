@@ -5,6 +5,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
 import { requireRoleHttp } from '../auth/roles.js';
+import { tarCompleteness } from './tar-completeness.js';
 import { parseMemoryPolicy } from '../redis/memory-policy.js';
 
 /** Build contexts are kept this long for a buildImage to use them. */
@@ -207,6 +208,7 @@ export function buildContextRoutes({ redis, audit, limits }: { redis: Redis; aud
       let pending: Buffer[] = [];
       let pendingBytes = 0;
       let head = Buffer.alloc(0);
+      const framing = tarCompleteness();
       const flush = async () => {
         if (pendingBytes === 0) return;
         const piece = Buffer.concat(pending, pendingBytes);
@@ -231,6 +233,7 @@ export function buildContextRoutes({ redis, audit, limits }: { redis: Redis; aud
               if (!header.ok) throw new Refusal(400, 'BAD_REQUEST', `body is not a tar archive: ${header.reason}`);
             }
           }
+          framing.push(chunk);
           pending.push(chunk);
           pendingBytes += chunk.length;
           if (pendingBytes >= APPEND_BYTES) await flush();
@@ -244,6 +247,9 @@ export function buildContextRoutes({ redis, audit, limits }: { redis: Redis; aud
         const header = checkTarHeader(head);
         throw new Refusal(400, 'BAD_REQUEST', `body is not a tar archive: ${header.ok ? 'shorter than one tar block' : header.reason}`);
       }
+      // A context cut short (or whose header claims more than came) is refused now, not stored to fail a build later.
+      const cut = await framing.end();
+      if (cut) throw new Refusal(400, 'BAD_REQUEST', `body is not a complete tar archive: ${cut}`);
       await flush();
       const committed = await quota(tokenId, 'commit', { partial, final: uploadKey(key), bytes, member: `${key}:${bytes}` });
       if (committed.stored === 0) throw quotaRefusal(committed.used, bytes, quotaBytes, committed.waitMs);
