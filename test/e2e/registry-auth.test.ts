@@ -16,7 +16,7 @@ let hangar: TestHangar;
 
 beforeAll(async () => {
   // Its own Redis database: no other Hangar's workers (with other credentials) may take these jobs.
-  hangar = await startTestHangar(info, { redis: { url: `${info.redisUrl}/7` }, hosts: ['alpha', 'beta', 'gamma'].map((h) => sandboxHost(info, h as 'alpha')) });
+  hangar = await startTestHangar(info, { redis: { url: `${info.redisUrl}/1` }, hosts: ['alpha', 'beta', 'gamma'].map((h) => sandboxHost(info, h as 'alpha')) });
 });
 
 afterAll(async () => {
