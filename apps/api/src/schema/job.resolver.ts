@@ -13,9 +13,10 @@ import {
   HangarError,
   OperationError,
   trimReference,
+  registryHostMatches,
   type ImageEvent as CoreImageEvent,
 } from '@hangar/core';
-import { cancelJob, enqueueJob, hiddenSourceOf, hideHostName, hideSourceHost, parseJobId, jobLogs, listJobs, makeBatchId, readJob, retryJob, type JobKind as CoreJobKind, type JobView } from '@hangar/jobs';
+import { cancelJob, enqueueJob, hiddenSourceOf, hideHostName, hideSourceHost, parseJobId, registryMismatch, jobLogs, listJobs, makeBatchId, readJob, retryJob, type JobKind as CoreJobKind, type JobView } from '@hangar/jobs';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { HangarContext } from '../context.js';
 import { chooseHosts } from './host-selection.js';
@@ -27,6 +28,24 @@ import { UserError } from './user-error.type.js';
 /** The input fields the job mutations choose hosts with. */
 const HOST_FIELDS = { names: 'hosts', selector: 'hostSelector' };
 const TARGET_FIELDS = { names: 'targetHosts', selector: 'targetSelector' };
+
+/**
+ * A pull or push that names a registry uses its credentials, so the reference must point at that registry: a
+ * named registry's password never goes to another host. An unknown name is an error too.
+ */
+async function checkNamedRegistry(context: HangarContext, ref: string, registry: string | null | undefined): Promise<UserError[]> {
+  if (registry === undefined || registry === null) return [];
+  const field = ['input', 'registry'];
+  const url = await context.credentials.registryUrl(registry);
+  if (!url) return [UserError.of('NOT_FOUND', `no registry named ${JSON.stringify(registry)}`, { field })];
+  let domain: string;
+  try {
+    domain = checkOperationRef(ref).domain;
+  } catch {
+    return []; // the ref's own error says what is wrong
+  }
+  return registryHostMatches(domain, url) ? [] : [UserError.of('BAD_REQUEST', registryMismatch(registry, url, domain), { field })];
+}
 
 /**
  * A URL's destination checked against the egress policy when the job is asked for (resolved here; the worker checks
@@ -90,6 +109,7 @@ export class JobResolver {
   async pullImage(@Ctx() context: HangarContext, @Arg('input', () => PullImageInput, { description: 'What to pull, where.' }) input: PullImageInput): Promise<JobsPayload> {
     const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, selector: input.hostSelector, allHosts: input.allHosts }, HOST_FIELDS);
     errors.push(...check(() => checkOperationRef(input.ref), 'ref'));
+    errors.push(...(await checkNamedRegistry(context, input.ref, input.registry)));
     return this.start(context, 'pull', hosts, () => ({ ref: trimReference(input.ref), platform: input.platform ?? undefined, registry: input.registry ?? undefined }), errors, { ref: input.ref, platform: input.platform, registry: input.registry, allHosts: input.allHosts ?? undefined }, down);
   }
 
@@ -101,6 +121,7 @@ export class JobResolver {
       const ref = checkOperationRef(input.ref);
       if (ref.digest) throw new OperationError('BAD_REQUEST', 'cannot push a digest reference', true);
     }, 'ref'));
+    errors.push(...(await checkNamedRegistry(context, input.ref, input.registry)));
     return this.start(context, 'push', hosts, () => ({ ref: trimReference(input.ref), registry: input.registry ?? undefined }), errors, { ref: input.ref, registry: input.registry, allHosts: input.allHosts ?? undefined }, down);
   }
 
