@@ -27,6 +27,14 @@ describe('paginate', () => {
     expect(() => paginate(items, key, { after: cursor })).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
   });
 
+  // With no items there is no key to compare a cursor's arity with: an empty or 10,000-part array was taken.
+  it.each([
+    ['an empty array', b64('[]')],
+    ['10,000 parts', b64(JSON.stringify(Array.from({ length: 10_000 }, (_, i) => i)))],
+  ])('refuses %s even on an empty list', (_what, cursor) => {
+    expect(() => paginate([], key, { after: cursor })).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+  });
+
   it('quotes only the start of a huge cursor', () => {
     const error = (() => {
       try {

@@ -29,11 +29,15 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/** The most parts a sort key of any list has (images and jobs: 2; tags: 1), with room to grow. */
+const MAX_CURSOR_PARTS = 8;
+
 function decodeCursor(cursor: string): (string | number)[] {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     // JSON.parse reads 1e999 as Infinity: a cursor this list gave out holds only finite numbers.
-    if (Array.isArray(key) && key.every((part) => typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)))) return key;
+    // Every list's key has 1 to MAX_CURSOR_PARTS parts: checked here too, since an empty list cannot compare arities.
+    if (Array.isArray(key) && key.length >= 1 && key.length <= MAX_CURSOR_PARTS && key.every((part) => typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)))) return key;
   } catch {
     // fall through to the error below
   }
