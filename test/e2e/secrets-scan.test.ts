@@ -184,6 +184,15 @@ describe('secrets scan', () => {
     expect(fileRequests.some((r) => r.url.startsWith('/rootfs.tar?') && r.authorization?.startsWith('Basic '))).toBe(true);
     expect((await sandbox.docker('alpha', ['image', 'inspect', '--format', '{{.Id}}', `scan-${run}/imported:1`])).stdout.trim()).toBe(done.result!.imageId);
 
+    // Refused before any job (the egress policy denies link-local/metadata addresses): neither the GraphQL answer
+    // nor the REST one repeats the credentials.
+    const metadata = `http://scanner:${encodeURIComponent(urlPassword)}@169.254.169.254/latest/x.tar?X-Amz-Signature=${encodeURIComponent(urlSignature)}`;
+    const denied = await seen(sdk.importImage({ input: { url: metadata, hosts: ['alpha'] } }));
+    expect(denied.importImage.userErrors.map((e) => e.code)).toContain('EGRESS_DENIED');
+    const rest = await raw(`/api/v1/hosts/alpha/images/import?url=${encodeURIComponent(metadata)}&repo=scan-${run}/rest`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(rest.status).toBeGreaterThanOrEqual(400);
+    expect(rest.status).toBeLessThan(500);
+
     // A load from a URL that answers 403: the failure names the URL, redacted.
     const load = await seen(sdk.loadImage({ input: { url: `http://scanner:${encodeURIComponent(urlPassword)}@${filesUrl}/missing.tar?token=${encodeURIComponent(urlSignature)}`, hosts: ['beta'] } }));
     expect(load.loadImage.userErrors).toEqual([]);
