@@ -47,7 +47,7 @@ describe('loadSecretKey', () => {
 describe('encryptSecret', () => {
   const material = loadSecretKey(`k-${randomBytes(24).toString('base64')}`, '/nonexistent');
 
-  it.each(['p:a@s"s\\w', 'ünïcødé 🔑', 'x', 'https://u:p@h/x?X-Amz-Signature=s'])('seals and opens %s, with an HKDF-derived key (v2)', (plain) => {
+  it.each(['p:a@s"s\\w', 'ünïcødé 🔑', '"', 'https://u:p@h/x?X-Amz-Signature=s'])('seals and opens %s, with an HKDF-derived key (v2)', (plain) => {
     const sealed = encryptSecret(material, plain);
     expect(sealed.startsWith('v2.')).toBe(true);
     expect(sealed).not.toContain(plain);
