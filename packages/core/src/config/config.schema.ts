@@ -53,13 +53,31 @@ export const hostConfigSchema = z.strictObject({
   requestTimeoutMs: z.int().min(100).max(600_000).optional(),
 });
 
+/** A registry URL's host is a DNS name (or an address): labels of at most 63 characters, 253 in all. */
+function registryHostFits(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return true; // z.url reports it
+  }
+  return host.length <= 253 && host.split('.').every((label) => label.length <= 63);
+}
+
 export const registryConfigSchema = z.strictObject({
   name,
   /** Never with credentials in it (`https://user:pass@...`): those go in username and passwordEnv (or addRegistry's password). */
   url: z
-    .url({ protocol: /^https?$/ })
-    .refine((url) => !hasUserInfo(url), { message: 'must not hold credentials (user:password@): give username, and the password through passwordEnv (or addRegistry’s password)' })
-    .refine((url) => !/[?#]/.test(url), { message: 'must not hold a query or a fragment' }),
+    .string()
+    // Checked as written: the URL parser strips tabs and newlines and percent-encodes the rest.
+    .refine((url) => !/[\s\u0000-\u001f\u007f]/.test(url), { message: 'must not hold white space or control characters' })
+    .pipe(
+      z
+        .url({ protocol: /^https?$/ })
+        .refine((url) => !hasUserInfo(url), { message: 'must not hold credentials (user:password@): give username, and the password through passwordEnv (or addRegistry’s password)' })
+        .refine((url) => !/[?#]/.test(url), { message: 'must not hold a query or a fragment' })
+        .refine((url) => registryHostFits(url), { message: 'the host name is not a DNS name (labels of at most 63 characters, 253 in all)' }),
+    ),
   /** distribution: registry:2 and compatibles (search lists the catalog); harbor: Harbor's API; index: a
    * Docker Hub-style index with /v1/search, searched through an engine. */
   kind: z.enum(['distribution', 'harbor', 'index']).default('distribution'),
