@@ -1,6 +1,7 @@
 import { redactDeep, redactText } from '@hangar/core';
 import type { Redis } from 'ioredis';
 import type { Principal } from '../auth/token-store.js';
+import { NEXT_STREAM_ID_LUA } from '../redis/stream-id.js';
 
 /** One recorded call: who did what, where, and how it ended. Never holds a secret. */
 export interface AuditEntry {
@@ -75,25 +76,8 @@ export function boundTarget(target: Record<string, unknown>): Record<string, unk
 }
 
 /** Lua: the next ID after the last given out by either stream (KEYS[1] the stream written, KEYS[2] LAST_ID). */
-const ADD_SCRIPT = `
-local t = redis.call('TIME')
-local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local seq = 0
-local lasts = {redis.call('GET', KEYS[2])}
-local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
-if top then lasts[#lasts + 1] = top[1] end
-for _, last in ipairs(lasts) do
-  if last then
-    local lms, lseq = string.match(last, '^(%d+)-(%d+)$')
-    lms = tonumber(lms)
-    if lms and ms <= lms then
-      if ms < lms or seq <= tonumber(lseq) then seq = tonumber(lseq) + 1 end
-      ms = lms
-    end
-  end
-end
-local id = string.format('%d-%d', ms, seq)
-redis.call('SET', KEYS[2], id)
+const ADD_SCRIPT = `${NEXT_STREAM_ID_LUA}
+local id = next_id(KEYS[2], KEYS[1])
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], id, 'entry', ARGV[2])
 if KEYS[3] then redis.call('HINCRBY', KEYS[3], ARGV[3], 1) end
 return id

@@ -15,6 +15,7 @@ import {
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
 import { requireRoleHttp } from '../auth/roles.js';
+import { lingerThenRespond } from './request-slots.js';
 import type { Principal, Role } from '../auth/token-store.js';
 
 /** One REST route: its method, its path (Express syntax) and the role a token needs for it. */
@@ -114,41 +115,6 @@ function archiveName(host: string, refs: string[]): string {
 function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
   return (length !== undefined && Number(length) > 0) || req.headers['transfer-encoding'] !== undefined;
-}
-
-/** How much of a refused upload is read (and dropped) so the client can finish sending and read the answer. */
-const LINGER_MS = 3_000;
-const LINGER_BYTES = 64 * 1024 ** 2;
-
-/**
- * Answers a refused upload once the client has sent the rest of its body (read and dropped), within LINGER_MS and
- * LINGER_BYTES; past those, answers and closes. Many clients (fetch among them) only read the answer once their
- * body is sent: closing at once would show them a broken pipe instead of the 413 or 400.
- */
-function lingerThenRespond(req: Request, respond: () => void): void {
-  let dropped = 0;
-  let done = false;
-  const finish = () => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    req.off('data', onData);
-    req.off('end', finish);
-    req.off('error', finish);
-    req.off('close', finish);
-    respond();
-  };
-  const onData = (chunk: Buffer) => {
-    dropped += chunk.length;
-    if (dropped > LINGER_BYTES) finish();
-  };
-  const timer = setTimeout(finish, LINGER_MS);
-  req.unpipe();
-  req.on('data', onData);
-  req.once('end', finish);
-  req.once('error', finish);
-  req.once('close', finish);
-  req.resume();
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
 import { requireRoleHttp } from '../auth/roles.js';
 import { tarCompleteness } from './tar-completeness.js';
+import { InFlightSlots, lingerThenRespond } from './request-slots.js';
 import { parseMemoryPolicy } from '../redis/memory-policy.js';
 
 /** Build contexts are kept this long for a buildImage to use them. */
@@ -20,8 +21,6 @@ const REDIS_SHARE = 0.75;
 /** A partial upload left by a process that died disappears after this. */
 const PARTIAL_TTL_SECONDS = 600;
 /** How much of a refused upload is read (and dropped) so that the client can finish sending and read the answer. */
-const LINGER_MS = 3_000;
-const LINGER_BYTES = 64 * 1024 ** 2;
 
 export interface BuildContextLimits {
   /** The largest context accepted. */
@@ -93,63 +92,24 @@ function quotaRefusal(used: number, adding: number | undefined, quota: number, w
   return new Refusal(413, 'QUOTA_EXCEEDED', `this token's stored build contexts take ${used} of its ${quota} bytes (limits.buildContextQuotaBytes) and ${what}${wait}`, waitMs >= 0 ? Math.ceil(waitMs / 1000) : undefined);
 }
 
-/**
- * Answers a refused upload once the client has sent the rest of its body (read and dropped), within LINGER_MS and
- * LINGER_BYTES; past those, answers and closes. Clients such as fetch only read the answer once their body is
- * sent: closing at once would show them a broken pipe instead of the 413 or 429.
- */
+/** Answers a refused upload (413, 429) once the client has sent its body or given up (see lingerThenRespond). */
 function refuse(req: Request, res: Response, refusal: Refusal): void {
-  const respond = () => {
+  lingerThenRespond(req, () => {
     if (res.headersSent || res.destroyed) return;
     if (!req.complete) res.setHeader('Connection', 'close');
     if (refusal.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, refusal.retryAfterSeconds)));
     res.status(refusal.status).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
-  };
-  if (req.complete || req.destroyed) return respond();
-  let dropped = 0;
-  let done = false;
-  const finish = () => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    req.off('data', onData);
-    req.off('end', finish);
-    req.off('error', finish);
-    req.off('close', finish);
-    respond();
-  };
-  const onData = (chunk: Buffer) => {
-    dropped += chunk.length;
-    if (dropped > LINGER_BYTES) finish();
-  };
-  const timer = setTimeout(finish, LINGER_MS);
-  req.on('data', onData);
-  req.once('end', finish);
-  req.once('error', finish);
-  req.once('close', finish);
-  req.resume();
+  });
 }
 
 /** At most `max` uploads in flight per token; the slot is freed when the answer is sent or the client goes away. */
 function uploadsInFlight(max: number) {
-  const inFlight = new Map<string, number>();
+  const slots = new InFlightSlots();
   return (req: Request, res: Response, next: NextFunction): void => {
     const key = req.principal!.tokenId;
-    const current = inFlight.get(key) ?? 0;
-    if (current >= max) {
-      return refuse(req, res, new Refusal(429, 'RATE_LIMITED', `this token has ${current} build-context uploads in flight, the most allowed (limits.maxConcurrentBuildContextUploadsPerToken); retry when one finishes`, 1));
+    if (!slots.acquire(key, max, res)) {
+      return refuse(req, res, new Refusal(429, 'RATE_LIMITED', `this token has ${slots.held(key)} build-context uploads in flight, the most allowed (limits.maxConcurrentBuildContextUploadsPerToken); retry when one finishes`, 1));
     }
-    inFlight.set(key, current + 1);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      const left = (inFlight.get(key) ?? 1) - 1;
-      if (left <= 0) inFlight.delete(key);
-      else inFlight.set(key, left);
-    };
-    res.on('finish', release);
-    res.on('close', release);
     next();
   };
 }

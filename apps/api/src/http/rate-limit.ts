@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { InFlightSlots } from './request-slots.js';
 
 /**
  * At most `max` requests in flight per token (after bearer auth): the engines behind Hangar, not its own CPU, are
@@ -6,28 +7,16 @@ import type { NextFunction, Request, Response } from 'express';
  * the answer is sent or the client goes away (a long archive stream holds its slot while it flows).
  */
 export function concurrencyLimit(max: number) {
-  const inFlight = new Map<string, number>();
+  const slots = new InFlightSlots();
   return (req: Request, res: Response, next: NextFunction): void => {
     const key = req.principal?.tokenId ?? 'anonymous';
-    const current = inFlight.get(key) ?? 0;
-    if (current >= max) {
+    if (!slots.acquire(key, max, res)) {
       res
         .status(429)
         .set('Retry-After', '1')
-        .json({ errors: [{ message: `this token has ${current} requests in flight, the most allowed (limits.maxConcurrentRequestsPerToken); retry when some finish`, extensions: { code: 'RATE_LIMITED' } }] });
+        .json({ errors: [{ message: `this token has ${slots.held(key)} requests in flight, the most allowed (limits.maxConcurrentRequestsPerToken); retry when some finish`, extensions: { code: 'RATE_LIMITED' } }] });
       return;
     }
-    inFlight.set(key, current + 1);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      const left = (inFlight.get(key) ?? 1) - 1;
-      if (left <= 0) inFlight.delete(key);
-      else inFlight.set(key, left);
-    };
-    res.on('finish', release);
-    res.on('close', release);
     next();
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RegistryPushEvent, WebhookSource } from '@hangar/core';
 import type { Redis } from 'ioredis';
+import { NEXT_STREAM_ID_LUA } from '../redis/stream-id.js';
 
 const STREAM = '{hangar}:webhooks:deliveries';
 /** Refused requests, in their own capped stream: a flood of them never pushes an accepted delivery out. */
@@ -74,40 +75,13 @@ export interface DeliveryView {
   processedAt: Date | undefined;
 }
 
-/**
- * Lua: the next stream ID for either stream, after the last one given out (so a delivery and a rejection in the
- * same millisecond get different IDs). KEYS[n] is LAST_ID.
- */
-const NEXT_ID = `
-local function next_id(last_key, stream_key)
-  local t = redis.call('TIME')
-  local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local seq = 0
-  local lasts = {redis.call('GET', last_key)}
-  local top = redis.call('XREVRANGE', stream_key, '+', '-', 'COUNT', 1)[1]
-  if top then lasts[#lasts + 1] = top[1] end
-  for _, last in ipairs(lasts) do
-    if last then
-      local lms, lseq = string.match(last, '^(%d+)-(%d+)$')
-      lms = tonumber(lms)
-      if lms and ms <= lms then
-        if ms < lms or seq <= tonumber(lseq) then seq = tonumber(lseq) + 1 end
-        ms = lms
-      end
-    end
-  end
-  local id = string.format('%d-%d', ms, seq)
-  redis.call('SET', last_key, id)
-  return id
-end
-`;
 
 /**
  * KEYS: stream, pending, last-id, then one seen-key per actionable event. ARGV: ttl, max, receipt, receivedAt ms.
  * Claims each event ID, appends the delivery, marks it pending when one event was new, then trims the oldest
  * entries beyond `max` that are not pending (a pending delivery is never dropped).
  */
-const DEDUPE_SCRIPT = `${NEXT_ID}
+const DEDUPE_SCRIPT = `${NEXT_STREAM_ID_LUA}
 local flags = {}
 local fresh = false
 for i = 4, #KEYS do
@@ -138,7 +112,7 @@ return {id, joined}
 `;
 
 /** KEYS: rejected stream, last-id. ARGV: max, receipt. */
-const REJECT_SCRIPT = `${NEXT_ID}
+const REJECT_SCRIPT = `${NEXT_STREAM_ID_LUA}
 return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], next_id(KEYS[2], KEYS[1]), 'receipt', ARGV[2], 'fresh', '')
 `;
 
