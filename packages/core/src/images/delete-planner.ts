@@ -83,6 +83,12 @@ function isSingleReference(refs: string[]): boolean {
   return canonical.size === 1 && canonical.has(repositoryOf(single));
 }
 
+/** The normalised reference the engine looks up for `ref` (reference.TagNameOnly). */
+function wantedRef(ref: string): string {
+  const parsed = parseReference(ref);
+  return normalizedRef(parsed.tag || parsed.digest ? ref : `${ref}:latest`);
+}
+
 /**
  * A model of the engine's image delete (moby daemon/images/image_delete.go), run on a snapshot of the image,
  * reference and container stores. It changes the snapshot as the engine would change its stores and returns the
@@ -103,14 +109,16 @@ export class DeletePlanner {
     if (!ref.startsWith('sha256:')) {
       const refs = referencesOf(image);
       const container = this.snapshot.containers.find((c) => c.imageId === image.id);
-      if (container && refs.length === 1 && !force) {
+      if (container && isSingleReference(refs) && !force) {
         throw new DeleteConflict(
           `conflict: unable to remove repository reference "${ref}" (must force) - container ${truncate(container.id)} is using its referenced image ${truncate(image.id)}`,
           image.id,
           true,
         );
       }
-      const target = refs.find((r) => normalizedRef(r) === normalizedRef(ref.includes(':') || ref.includes('@') ? ref : `${ref}:latest`)) ?? refs.find((r) => normalizedRef(r) === normalizedRef(ref))!;
+      // TagNameOnly: a name without tag or digest means :latest (a registry port's colon is not a tag).
+      const wanted = wantedRef(ref);
+      const target = refs.find((r) => normalizedRef(r) === wanted)!;
       removeReference(image, target);
       records.push({ untagged: target });
       if (!parseReference(target).digest) {
@@ -147,7 +155,7 @@ export class DeletePlanner {
       if (!image) throw new HangarError('NOT_FOUND', `No such image: ${ref}`);
       return image;
     }
-    const wanted = normalizedRef(parseReference(ref).tag || parseReference(ref).digest ? ref : `${ref}:latest`);
+    const wanted = wantedRef(ref);
     for (const image of this.snapshot.images.values()) {
       if (referencesOf(image).some((r) => normalizedRef(r) === wanted)) return image;
     }
