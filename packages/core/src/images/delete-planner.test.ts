@@ -484,6 +484,18 @@ describe('planPrune (ImagesPrune)', () => {
     expect(records).toEqual([untagged('a:1'), untagged(`a@${DIGEST_B}`), untagged('b:1'), deletedImage('08'), deletedLayer('8')]);
   });
 
+  it.each([false, true])('all: a tagged parent and its tagged child both go, whichever is tried first (newer child=%s)', (childNewer) => {
+    const { sorted, left } = run(
+      [
+        { seed: '0b', tags: ['base:1'], chain: ['1'], created: '2026-02-01T00:00:00Z' },
+        { seed: '0c', parent: '0b', tags: ['app:1'], chain: ['1', '2'], created: childNewer ? '2026-03-01T00:00:00Z' : '2026-01-01T00:00:00Z' },
+      ],
+      { all: true },
+    );
+    expect(sorted).toEqual(expectRecords([untagged('base:1'), untagged('app:1'), deletedImage('0b'), deletedImage('0c'), deletedLayer('1'), deletedLayer('2')]));
+    expect(left).toEqual([]);
+  });
+
   it('dangling only: a tagged image is kept even if it also has digests', () => {
     expect(run([{ seed: '09', tags: ['a:1'], digests: [`a@${DIGEST_B}`], chain: ['9'] }], { all: false }).records).toEqual([]);
   });
