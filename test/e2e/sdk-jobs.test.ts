@@ -106,7 +106,7 @@ describe('job handles', () => {
 
   it('uploads a build context once and builds it on two hosts (archives.uploadBuildContext + run.build)', async () => {
     const files = { Dockerfile: `FROM ${info.seed.baseRef}\nCOPY hello.txt /hello.txt\n`, 'hello.txt': `hello-${run}\n` };
-    const tar = Buffer.concat(tarOf(files));
+    const tar = await tarOf(files);
     const uploaded = await client.archives.uploadBuildContext({ context: new Uint8Array(tar) });
     expect(uploaded.key).toMatch(/^ctx-/);
     expect(uploaded.bytes).toBe(tar.length);

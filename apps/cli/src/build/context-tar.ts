@@ -1,12 +1,13 @@
 // A build context as docker's CLI sends it: the context directory as a tar stream (directories, regular files and
-// symlinks, owned by 0:0, in lexical walk order), less what `.dockerignore` leaves out. Files are read one at a
-// time as the stream is consumed, so a context costs no more memory than a file's chunk.
+// symlinks, not followed, owned by 0:0, in lexical walk order), less what `.dockerignore` leaves out, written by
+// tar-stream. Files are read one at a time as the stream is consumed, so a context costs no more memory than a
+// file's chunk.
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { pack, type Headers, type Pack } from 'tar-stream';
 import type { IgnoreMatcher } from './dockerignore.js';
-
-const BLOCK = 512;
 
 /** One member of the archive, before its content. */
 export interface TarEntry {
@@ -19,83 +20,49 @@ export interface TarEntry {
   linkname?: string;
 }
 
-function octal(value: number, length: number): string {
-  return `${value.toString(8).padStart(length - 1, '0')}\0`;
-}
+/** tar-stream's header; `pax` (records to add) makes it write a PAX header even when ustar could hold the entry. */
+export type TarHeader = Headers & { pax?: Record<string, string> };
 
-/** A PAX extended header record: `<length> <key>=<value>\n`, its length counting itself. */
-export function paxRecord(key: string, value: string): string {
-  const body = ` ${key}=${value}\n`;
-  const bytes = Buffer.byteLength(body);
-  let length = bytes + 1;
-  while (length !== String(length).length + bytes) length++;
-  return `${length}${body}`;
-}
-
-function ustarHeader(entry: { name: string; prefix: string; typeflag: string; mode: number; size: number; mtime: number; linkname?: string }): Buffer {
-  const block = Buffer.alloc(BLOCK, 0);
-  const field = (offset: number, length: number, value: string) => block.write(value, offset, length, 'utf8');
-  field(0, 100, entry.name);
-  field(100, 8, octal(entry.mode & 0o7777, 8));
-  field(108, 8, octal(0, 8));
-  field(116, 8, octal(0, 8));
-  field(124, 12, octal(entry.size, 12));
-  field(136, 12, octal(Math.max(0, Math.floor(entry.mtime)), 12));
-  block.fill(' ', 148, 156);
-  field(156, 1, entry.typeflag);
-  if (entry.linkname) field(157, 100, entry.linkname);
-  field(257, 6, 'ustar\0');
-  field(263, 2, '00');
-  if (entry.prefix) field(345, 155, entry.prefix);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  field(148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
-  return block;
-}
-
-function padding(size: number): Buffer {
-  return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK, 0);
+/**
+ * The tar header of an entry as docker's CLI writes it: owner 0:0 with no user or group names, the permission
+ * bits kept, directories named with a trailing slash. tar-stream writes ustar (a long name split at a slash into
+ * prefix and name) and adds a PAX header for a name or link target ustar cannot hold; a non-ASCII link target
+ * goes in PAX too, as Go's archive/tar puts it.
+ */
+export function tarHeader(entry: TarEntry): TarHeader {
+  const header: TarHeader = {
+    name: entry.type === 'directory' ? `${entry.name}/` : entry.name,
+    type: entry.type,
+    mode: entry.mode & 0o7777,
+    uid: 0,
+    gid: 0,
+    size: entry.type === 'file' ? entry.size : 0,
+    mtime: entry.mtime,
+  };
+  if (!ustarHolds(header.name)) header.pax = {};
+  if (entry.linkname !== undefined) {
+    header.linkname = entry.linkname;
+    if (!/^[\x00-\x7f]*$/.test(entry.linkname)) header.pax = {};
+  }
+  return header;
 }
 
 /**
- * Where ustar can hold a name as Go's archive/tar does: whole in the 100-byte name field, or split at a slash into
- * a prefix (155 bytes) and a name; undefined when only a PAX header can (too long, or not ASCII).
+ * Whether ustar holds the name as tar-stream splits it (at slashes, into a prefix of at most 155 bytes and a name
+ * of at most 100) with a name left: tar-stream would leave it empty for a long directory name cut at its trailing
+ * slash, which Go's archive/tar never writes.
  */
-export function ustarName(name: string): { name: string; prefix: string } | undefined {
-  if (!/^[\x00-\x7f]*$/.test(name)) return undefined;
-  if (name.length <= 100) return { name, prefix: '' };
-  // The prefix must be non-empty and the name that remains must be too.
-  for (let slash = Math.min(name.length - 2, 155); slash > 0; slash--) {
-    if (name[slash] !== '/') continue;
-    const rest = name.slice(slash + 1);
-    if (rest.length === 0 || rest.length > 100) return undefined;
-    return { name: rest, prefix: name.slice(0, slash) };
+function ustarHolds(name: string): boolean {
+  if (!/^[\x00-\x7f]*$/.test(name)) return false;
+  let rest = name;
+  let prefix = '';
+  while (rest.length > 100) {
+    const slash = rest.indexOf('/');
+    if (slash === -1) return false;
+    prefix += prefix ? `/${rest.slice(0, slash)}` : rest.slice(0, slash);
+    rest = rest.slice(slash + 1);
   }
-  return undefined;
-}
-
-/** The header block(s) of one entry: a PAX header first when the name or link target does not fit ustar. */
-export function entryHeader(entry: TarEntry): Buffer[] {
-  const name = entry.type === 'directory' ? `${entry.name}/` : entry.name;
-  const typeflag = entry.type === 'directory' ? '5' : entry.type === 'symlink' ? '2' : '0';
-  const mtime = entry.mtime.getTime() / 1000;
-  const size = entry.type === 'file' ? entry.size : 0;
-  const blocks: Buffer[] = [];
-  const fitted = ustarName(name);
-  const linkFits = !entry.linkname || (entry.linkname.length <= 100 && /^[\x00-\x7f]*$/.test(entry.linkname));
-  const records = [...(fitted ? [] : [paxRecord('path', name)]), ...(linkFits ? [] : [paxRecord('linkpath', entry.linkname!)])].join('');
-  if (records) {
-    const body = Buffer.from(records, 'utf8');
-    blocks.push(ustarHeader({ name: 'PaxHeaders/entry', prefix: '', typeflag: 'x', mode: 0o644, size: body.length, mtime }), body, padding(body.length));
-  }
-  const stored = fitted ?? { name: truncateUtf8(name, 100), prefix: '' };
-  blocks.push(ustarHeader({ ...stored, typeflag, mode: entry.mode, size, mtime, ...(entry.linkname ? { linkname: truncateUtf8(entry.linkname, 100) } : {}) }));
-  return blocks;
-}
-
-function truncateUtf8(text: string, bytes: number): string {
-  const buffer = Buffer.from(text, 'utf8');
-  return buffer.length <= bytes ? text : buffer.subarray(0, bytes).toString('utf8');
+  return rest.length > 0 && prefix.length <= 155;
 }
 
 /** Every entry of `dir` to send, in lexical order, depth first; an excluded directory is walked only when an exception may bring back something inside it. */
@@ -150,22 +117,51 @@ async function* fileContent(entry: TarEntry & { path: string }): AsyncGenerator<
   if (sent < entry.size) throw new Error(`${entry.name}: the file shrank while it was being sent (${sent} of ${entry.size} bytes)`);
 }
 
-/** Every part of the archive in order: headers, contents, padding, the two end blocks. */
-async function* tarParts(dir: string, ignore: IgnoreMatcher, extra: readonly ExtraFile[]): AsyncGenerator<Buffer> {
-  const replaced = new Set(extra.map((file) => file.name));
-  for await (const entry of contextEntries(dir, ignore)) {
-    if (replaced.has(entry.name)) continue;
-    yield* entryHeader(entry);
-    if (entry.type !== 'file') continue;
-    yield* fileContent(entry);
-    yield padding(entry.size);
+/** Writes one entry (its content from `content`, with backpressure) and waits until tar-stream has taken it whole. */
+async function writeEntry(archive: Pack, header: TarHeader, content?: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
+  let sink!: Writable;
+  const done = new Promise<void>((resolve, reject) => {
+    sink = archive.entry(header, (error) => (error ? reject(error) : resolve()));
+  });
+  done.catch(() => undefined);
+  // Errors reach us through the callback; an 'error' event without a listener would throw.
+  sink.on('error', () => undefined);
+  if (content) {
+    for await (const chunk of content) {
+      if (sink.destroyed) break;
+      if (!sink.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            sink.off('drain', go);
+            sink.off('close', go);
+            resolve();
+          };
+          sink.on('drain', go);
+          sink.on('close', go);
+        });
+      }
+    }
+    sink.end();
   }
-  for (const file of extra) {
-    yield* entryHeader({ name: file.name, type: 'file', mode: 0o600, size: file.content.length, mtime: new Date() });
-    yield file.content;
-    yield padding(file.content.length);
+  await done;
+}
+
+/** Writes every entry, then the end of the archive; an error (a file that changed size, an unreadable one) destroys the archive with it. */
+async function writeArchive(archive: Pack, dir: string, ignore: IgnoreMatcher, extra: readonly ExtraFile[]): Promise<void> {
+  try {
+    const replaced = new Set(extra.map((file) => file.name));
+    for await (const entry of contextEntries(dir, ignore)) {
+      if (archive.destroyed) return;
+      if (replaced.has(entry.name)) continue;
+      await writeEntry(archive, tarHeader(entry), entry.type === 'file' ? fileContent(entry) : undefined);
+    }
+    for (const file of extra) {
+      await writeEntry(archive, tarHeader({ name: file.name, type: 'file', mode: 0o600, size: file.content.length, mtime: new Date() }), [file.content]);
+    }
+    archive.finalize();
+  } catch (error) {
+    archive.destroy(error as Error);
   }
-  yield Buffer.alloc(2 * BLOCK, 0);
 }
 
 /**
@@ -173,20 +169,28 @@ async function* tarParts(dir: string, ignore: IgnoreMatcher, extra: readonly Ext
  * small files are read whole, big ones streamed, so memory stays at a chunk and a file of at most 1 MiB.
  */
 export async function* contextTar(dir: string, ignore: IgnoreMatcher, extra: readonly ExtraFile[] = []): AsyncGenerator<Buffer> {
+  const archive = pack();
+  const writing = writeArchive(archive, dir, ignore, extra);
   let pending: Buffer[] = [];
   let size = 0;
-  for await (const part of tarParts(dir, ignore, extra)) {
-    if (part.length >= CHUNK && size === 0) {
-      yield part;
-      continue;
+  try {
+    for await (const part of archive as AsyncIterable<Buffer>) {
+      if (part.length >= CHUNK && size === 0) {
+        yield part;
+        continue;
+      }
+      pending.push(part);
+      size += part.length;
+      if (size >= CHUNK) {
+        yield Buffer.concat(pending, size);
+        pending = [];
+        size = 0;
+      }
     }
-    pending.push(part);
-    size += part.length;
-    if (size >= CHUNK) {
-      yield Buffer.concat(pending, size);
-      pending = [];
-      size = 0;
-    }
+  } finally {
+    // A consumer that stops early (a failed upload) stops the walk too.
+    if (!archive.destroyed) archive.destroy();
+    await writing;
   }
   if (size > 0) yield Buffer.concat(pending, size);
 }

@@ -6,7 +6,7 @@ import { OperationError } from './operation-error.js';
 import { runProgressStream } from './progress-stream.js';
 import type { OperationHooks } from './pull.js';
 import { registryConfigHeader, scrubSecrets, type RegistryAuth } from './registry-auth.js';
-import { tarOf } from './tar-writer.js';
+import { tarStream } from './tar-writer.js';
 import { checkUrl, egressPolicyOf, parseTarget, type EgressPolicy, type Resolver } from '../egress/policy.js';
 import { systemResolver } from '../egress/resolve.js';
 
@@ -88,7 +88,7 @@ export async function buildImage(client: DockerHostClient, request: BuildRequest
   }
   const body =
     context.kind === 'inline'
-      ? Readable.from(tarOf({ [request.dockerfile ?? 'Dockerfile']: context.dockerfile, ...(context.files ?? {}) }))
+      ? tarStream({ [request.dockerfile ?? 'Dockerfile']: context.dockerfile, ...(context.files ?? {}) })
       : context.kind === 'tar'
         ? context.open()
         : undefined;

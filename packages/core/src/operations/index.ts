@@ -6,4 +6,4 @@ export { pullImage, checkOperationRef, type OperationHooks, type PullResult } fr
 export { pushImage } from './push.js';
 export { buildImage, checkBuildRequest, MAX_INLINE_CONTEXT_BYTES, type BuildContext, type BuildRequest, type BuildResult } from './build.js';
 export { copyImage, type CopyResult } from './copy.js';
-export { tarOf } from './tar-writer.js';
+export { tarOf, tarStream } from './tar-writer.js';

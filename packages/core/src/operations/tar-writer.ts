@@ -1,34 +1,22 @@
-/** A POSIX ustar archive of small text files, built in memory (build contexts of a Dockerfile and a few files). */
-function header(name: string, size: number): Buffer {
-  const block = Buffer.alloc(512, 0);
-  const field = (offset: number, length: number, value: string) => block.write(value, offset, length, 'utf8');
-  const octal = (offset: number, length: number, value: number) => field(offset, length, `${value.toString(8).padStart(length - 1, '0')}\0`);
-  if (Buffer.byteLength(name) > 100) {
-    const slash = name.lastIndexOf('/', name.length - 1);
-    field(0, 100, name.slice(slash + 1));
-    field(345, 155, name.slice(0, slash));
-  } else field(0, 100, name);
-  octal(100, 8, 0o644);
-  octal(108, 8, 0);
-  octal(116, 8, 0);
-  octal(124, 12, size);
-  octal(136, 12, Math.floor(Date.now() / 1000));
-  block.fill(' ', 148, 156);
-  field(156, 1, '0');
-  field(257, 6, 'ustar\0');
-  field(263, 2, '00');
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  field(148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
-  return block;
+// Inline build contexts (a Dockerfile and a few small text files) as a tar, written by tar-stream: ustar headers
+// (mode 0644, owner 0:0, mtime now), a PAX header where a name does not fit ustar (over 100 bytes without a slash
+// to split at, over 255 bytes, or not ASCII).
+import { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
+
+/** The files as a tar stream, in the order given. */
+export function tarStream(files: Record<string, string>): Readable {
+  const archive = pack();
+  const mtime = new Date();
+  for (const [name, text] of Object.entries(files)) archive.entry({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, mtime }, Buffer.from(text, 'utf8'));
+  archive.finalize();
+  // A Node stream (tar-stream's is streamx's) for the HTTP client that sends it.
+  return Readable.from(archive);
 }
 
-export function tarOf(files: Record<string, string>): Buffer[] {
+/** The files as one tar (the whole archive in memory: for small contexts and tests). */
+export async function tarOf(files: Record<string, string>): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for (const [name, text] of Object.entries(files)) {
-    const body = Buffer.from(text, 'utf8');
-    parts.push(header(name, body.length), body, Buffer.alloc((512 - (body.length % 512)) % 512, 0));
-  }
-  parts.push(Buffer.alloc(1024, 0));
-  return parts;
+  for await (const part of tarStream(files)) parts.push(part as Buffer);
+  return Buffer.concat(parts);
 }
