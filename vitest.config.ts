@@ -19,6 +19,9 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
           setupFiles: ['reflect-metadata'],
+          // Unit tests first, then the end-to-end files: nothing else competes for the two cores while the
+          // e2e tests measure (the bad-input corpus bounds /healthz latency).
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -26,6 +29,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/e2e/global-setup.ts'],
           setupFiles: ['reflect-metadata'],
           // The engines are shared: one file at a time, so a test that stops an engine cannot break another.
