@@ -27,6 +27,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sandboxHost, startTestHangar, type TestHangar } from './support/hangar.js';
+import { Sandbox } from '../sandbox/index.js';
 
 const info = inject('sandbox');
 const run = randomBytes(3).toString('hex');
@@ -422,7 +423,10 @@ describe('a host-scoped token never sees another host', () => {
   });
 
   it('a copy from a hidden host onto its host: the job is there, the source is not named (subject, progress, error, logs)', async () => {
-    const started = await hangar.sdk.copyImage({ input: { sourceHost: HIDDEN[0]!, ref: info.seed.baseRef, targetHosts: [SEEN] } });
+    // An image of this test's own: a copy moves the tag it names on the target, and the seed's tags must stay put.
+    const ref = `role-matrix-${run}/copy:1`;
+    await Sandbox.attach(info).docker('alpha', ['tag', info.seed.baseRef, ref]);
+    const started = await hangar.sdk.copyImage({ input: { sourceHost: HIDDEN[0]!, ref, targetHosts: [SEEN] } });
     expect(started.copyImage.userErrors).toEqual([]);
     const id = started.copyImage.jobs![0]!.id;
     // The admin sees where it came from.
@@ -440,7 +444,7 @@ describe('a host-scoped token never sees another host', () => {
       expect(answer.text).toContain('(hidden host)');
     }
     const job = (JSON.parse(one.text) as { data: { job: { subject: string; logs: string[] } } }).data.job;
-    expect(job.subject).toBe(`(hidden host):${info.seed.baseRef}`);
+    expect(job.subject).toBe(`(hidden host):${ref}`);
   });
 
   it('no answer the scoped token got names a hidden host', () => {
