@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { HangarError } from '@hangar/core';
+import { HangarError, redactText } from '@hangar/core';
 import { tooManyTokens, validationAborted } from '../plugins/query-limits.js';
 
 /**
@@ -8,6 +8,16 @@ import { tooManyTokens, validationAborted } from '../plugins/query-limits.js';
  * bad input) keep theirs, and anything unexpected becomes INTERNAL with its details logged, never sent.
  */
 export function makeFormatError(log: (line: string) => void) {
+  const format = formatOne(log);
+  // Whatever a message quotes (a URL from an engine or a registry, a value the client sent) leaves without user
+  // info, query values or Authorization values: the last line of defence behind the redaction at each source.
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const out = format(formatted, error);
+    return { ...out, message: redactText(out.message) };
+  };
+}
+
+function formatOne(log: (line: string) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof HangarError) {
