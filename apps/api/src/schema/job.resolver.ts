@@ -13,6 +13,7 @@ import {
   HangarError,
   OperationError,
   trimReference,
+  redactUrl,
   registryHostMatches,
   type ImageEvent as CoreImageEvent,
 } from '@hangar/core';
@@ -177,7 +178,7 @@ export class JobResolver {
     const { problems } = checkDockerfileChanges(input.changes ?? []);
     if (problems.length) errors.push(...problems.map((p) => UserError.of('BAD_REQUEST', describeChangeProblems([p]), { field: ['input', 'changes', String(p.index)] })));
     return this.start(context, 'import', hosts, () => ({ url: input.url, repo: input.repo ?? undefined, tag: input.tag ?? undefined, message: input.message ?? undefined, changes: input.changes ?? [] }), errors, {
-      url: input.url.replace(/\/\/[^@/]*@/, '//'),
+      url: redactUrl(input.url),
       repo: input.repo,
       tag: input.tag,
       allHosts: input.allHosts ?? undefined,
@@ -190,7 +191,7 @@ export class JobResolver {
     const { hosts, errors, down } = await chooseHosts(context, { names: input.hosts, selector: input.hostSelector, allHosts: input.allHosts }, HOST_FIELDS);
     const urlErrors = check(() => checkImportUrl(input.url), 'url');
     errors.push(...(urlErrors.length ? urlErrors : await egressErrors(context, input.url, 'download', 'loadImage', 'url')));
-    return this.start(context, 'load', hosts, () => ({ url: input.url }), errors, { url: input.url.replace(/\/\/[^@/]*@/, '//'), allHosts: input.allHosts ?? undefined }, down);
+    return this.start(context, 'load', hosts, () => ({ url: input.url }), errors, { url: redactUrl(input.url), allHosts: input.allHosts ?? undefined }, down);
   }
 
   @Authorized('operator')

@@ -1,3 +1,4 @@
+import { redactSecretsIn } from '../secrets/redact.js';
 import { OperationError } from './operation-error.js';
 
 /** Credentials for one registry, as the engine takes them in X-Registry-Auth. Never logged, never returned. */
@@ -34,11 +35,7 @@ export function registryConfigHeader(auths: readonly RegistryAuth[]): string {
 
 /** Removes any credential from a text that came back from an engine or a registry. */
 export function scrubSecrets(text: string, auths: readonly (RegistryAuth | undefined)[]): string {
-  let out = text;
-  for (const auth of auths) {
-    for (const secret of [auth?.password, auth?.identitytoken]) if (secret && secret.length >= 3) out = out.split(secret).join('[redacted]');
-  }
-  return out;
+  return redactSecretsIn(text, auths.flatMap((auth) => [auth?.password, auth?.identitytoken]));
 }
 
 /**
